@@ -1,0 +1,1 @@
+"""Answers: extractive (default) or LLM, always cited."""

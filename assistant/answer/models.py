@@ -1,0 +1,53 @@
+"""The answer as the CLI, the UI and the evaluation see it (the `ask --json` contract)."""
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.records import ChunkRecord
+
+ABSTAIN_TEXT = "In den vorliegenden Dokumenten finde ich dazu keine Angabe."
+
+
+@dataclass
+class Passage:
+    n: int
+    chunk_id: str
+    source: str
+    title: str
+    page: int
+    text: str
+    score: float
+    body: str = ""
+    date: str = ""
+    doc_type: str = ""
+    corpus: str = ""
+    quotes: list[str] = field(default_factory=list)  # the sentences the answer took from it
+
+    @classmethod
+    def of(cls, n: int, record: ChunkRecord, score: float) -> "Passage":
+        return cls(n=n, chunk_id=record.id, source=record.source, title=record.title,
+                   page=record.page, text=record.text, score=round(float(score), 4),
+                   body=record.body, date=record.date, doc_type=record.doc_type,
+                   corpus=record.corpus)
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    retrieval: str
+    mode: str = "extractive"
+    citations: list[Passage] = field(default_factory=list)
+    passages: list[Passage] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    id: str | None = None
+    notice: str = ""  # e.g. why retrieval is lexical only
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.id is None:
+            del data["id"]
+        if not self.notice:
+            del data["notice"]
+        return data

@@ -1,0 +1,231 @@
+"""`kim` — the command line. German for people, JSON for machines; exit 0 ok, 1 failure, 2 usage."""
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from assistant.config import Settings
+from assistant.errors import InvalidFilter, InvalidQuestion, KimError
+
+log = logging.getLogger("assistant")
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure(args.verbose)
+    settings = _settings(args)
+    try:
+        return int(args.handler(args, settings))
+    except (InvalidQuestion, InvalidFilter) as err:
+        print(f"Fehler: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KimError as err:
+        print(f"Fehler: {err}", file=sys.stderr)
+        return EXIT_FAIL
+    except KeyboardInterrupt:
+        print("Abgebrochen.", file=sys.stderr)
+        return EXIT_FAIL
+
+
+def _configure(verbose: bool) -> None:
+    # Question time never goes online; only `kim model download` lifts this for itself.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "index", None):
+        overrides["index_dir"] = Path(args.index)
+    if getattr(args, "corpus", None):
+        overrides["corpus_dirs"] = [Path(c) for c in args.corpus]
+    return Settings(**overrides)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kim", description="KIM-Assistent: Fragen zum Kommunalen Integrationsmanagement "
+        "beantworten – aus den eigenen Dokumenten, mit Quellen.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="mehr Ausgaben (Protokoll)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="BEFEHL")
+
+    p = sub.add_parser("ingest", help="Dokumente einlesen bzw. den Index aktualisieren")
+    p.add_argument("--corpus", action="append", metavar="ORDNER",
+                   help="Dokumentordner (mehrfach möglich; Vorgabe: corpus/)")
+    p.add_argument("--index", metavar="ORDNER", help="Indexordner (Vorgabe: index/)")
+    p.add_argument("--json", action="store_true", help="Zusammenfassung als JSON")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = sub.add_parser("ask", help="eine Frage stellen")
+    p.add_argument("question", nargs="?", metavar="FRAGE")
+    p.add_argument("--questions", metavar="DATEI.jsonl",
+                   help="viele Fragen, eine JSON-Zeile je Frage mit „question“ (und „id“)")
+    p.add_argument("--json", action="store_true", help="Antwort als JSON")
+    p.add_argument("--top-k", type=int, metavar="N", help="Anzahl der Passagen (Vorgabe: 5)")
+    p.add_argument("--filter", action="append", default=[], metavar="SCHLÜSSEL=WERT",
+                   help="z. B. doc_type=Anfrage, body=Kreis Kleve, year=2023")
+    p.add_argument("--index", metavar="ORDNER")
+    p.set_defaults(handler=cmd_ask)
+
+    p = sub.add_parser("status", help="Zustand des Index anzeigen")
+    p.add_argument("--index", metavar="ORDNER")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser("model", help="Einbettungsmodell prüfen oder herunterladen")
+    p.add_argument("action", choices=["status", "download"])
+    p.add_argument("name", nargs="?", help="Modellname (Vorgabe: KIM_EMBED_MODEL)")
+    p.set_defaults(handler=cmd_model)
+    return parser
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.ingest.pipeline import ingest
+
+    report = ingest(settings, progress=not args.json)
+    if args.json:
+        print(json.dumps(report.__dict__, ensure_ascii=False, indent=1))
+    else:
+        _print_ingest(report, settings)
+    nothing = report.passages == 0 and bool(report.failed)
+    if nothing:
+        print("Fehler: Keine einzige Datei konnte indexiert werden – Gründe siehe oben.",
+              file=sys.stderr)
+    return EXIT_FAIL if nothing else EXIT_OK
+
+
+def _print_ingest(report: Any, settings: Settings) -> None:
+    mode = "hybrid (lexikalisch + Vektoren)" if report.retrieval == "hybrid" else "lexikalisch"
+    print(f"Index „{settings.index_dir}“ – Suche: {mode}")
+    print(f"  neu: {len(report.added)}, aktualisiert: {len(report.updated)}, "
+          f"entfernt: {len(report.removed)}, unverändert: {len(report.unchanged)}, "
+          f"fehlgeschlagen: {len(report.failed)}")
+    for source, reason in sorted(report.failed.items()):
+        print(f"  ✗ {source}: {reason}")
+    print(f"  {report.documents} Dokumente, {report.passages} Passagen ({report.seconds:.1f} s)")
+    if report.model_note:
+        print(f"Hinweis: {report.model_note}")
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.engine import Assistant, parse_filters
+
+    if bool(args.question) == bool(args.questions):
+        print("Fehler: Bitte entweder eine FRAGE oder --questions DATEI angeben.", file=sys.stderr)
+        return EXIT_USAGE
+    filters = parse_filters(args.filter)
+    assistant = Assistant.open(settings)
+    if args.questions:
+        return _ask_batch(assistant, Path(args.questions), args, filters)
+    answer = assistant.ask(args.question, args.top_k, filters)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print_answer(answer, sys.stdout)
+    return EXIT_OK
+
+
+def _ask_batch(assistant: Any, path: Path, args: argparse.Namespace,
+               filters: dict[str, Any]) -> int:
+    failures = 0
+    for line_no, item in _read_jsonl(path):
+        qid = item.get("id") if isinstance(item, dict) else None
+        try:
+            if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+                raise InvalidQuestion(f"Zeile {line_no}: kein Objekt mit „question“.")
+            answer = assistant.ask(item["question"], args.top_k, filters,
+                                   qid=None if qid is None else str(qid))
+        except (InvalidQuestion, InvalidFilter) as err:
+            failures += 1
+            error = {"id": qid, "question": item.get("question") if isinstance(item, dict) else None,
+                     "error": str(err)}
+            print(json.dumps(error, ensure_ascii=False) if args.json else f"Fehler: {err}")
+            continue
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print_answer(answer, sys.stdout)
+            print()
+    return EXIT_FAIL if failures else EXIT_OK
+
+
+def _read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
+    if not path.is_file():
+        raise KimError(f"Die Fragendatei „{path}“ existiert nicht – Pfad prüfen.")
+    with open(path, encoding="utf-8") as lines:
+        for line_no, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield line_no, json.loads(line)
+            except json.JSONDecodeError:
+                yield line_no, None
+
+
+def print_answer(answer: Any, out: TextIO) -> None:
+    print(answer.answer, file=out)
+    shown = answer.passages if answer.abstained else answer.citations
+    if shown:
+        print("\nNächstliegende Passagen:" if answer.abstained else "\nQuellen:", file=out)
+    for p in shown:
+        facts = ", ".join(x for x in (p.body, p.date, p.doc_type) if x)
+        print(f"[{p.n}] {p.title} – {facts} ({p.source}, S. {p.page})", file=out)
+        excerpt = " ".join((p.quotes[0] if p.quotes else p.text).split())
+        print(f"    „{excerpt[:300]}{'…' if len(excerpt) > 300 else ''}“", file=out)
+    if answer.notice:
+        print(f"\nHinweis: {answer.notice}", file=out)
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.engine import Assistant
+
+    status = Assistant.open(settings).status()
+    if args.json:
+        print(json.dumps(status.__dict__, ensure_ascii=False, indent=1))
+        return EXIT_OK
+    mode = "hybrid" if status.retrieval == "hybrid" else "lexikalisch"
+    print(f"Index: {settings.index_dir} (Stand {status.built_at})")
+    print(f"Suche: {mode}" + (f" – {status.reason}" if status.reason else ""))
+    print(f"Modell: {status.model or 'keines'}")
+    print(f"Dokumente: {status.documents}, Passagen: {status.passages}, "
+          f"nicht lesbar: {len(status.failed)}")
+    for source, reason in sorted(status.failed.items()):
+        print(f"  ✗ {source}: {reason}")
+    return EXIT_OK
+
+
+def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.retrieval.dense import ModelUnavailable, download_model, find_local_model
+
+    name = args.name or settings.embed_model
+    if args.action == "status":
+        try:
+            print(f"Modell „{name}“ ist lokal vorhanden: {find_local_model(name)}")
+            return EXIT_OK
+        except ModelUnavailable as err:
+            print(str(err))
+            return EXIT_FAIL
+    os.environ["HF_HUB_OFFLINE"] = "0"
+    os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "10")
+    os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", "30")
+    try:
+        path = download_model(name)
+    except Exception as err:  # noqa: BLE001 - network and hub errors of every kind
+        print(f"Fehler: Das Modell „{name}“ konnte nicht heruntergeladen werden ({type(err).__name__})"
+              " – Netzverbindung prüfen oder den Modellordner von Hand kopieren und "
+              "KIM_EMBED_MODEL darauf setzen.", file=sys.stderr)
+        return EXIT_FAIL
+    print(f"Modell gespeichert: {path}. Jetzt `kim ingest` ausführen, um Vektoren zu berechnen.")
+    return EXIT_OK

@@ -1,0 +1,42 @@
+"""The one settings object. Read once by the entry points and passed down; nothing else reads the env."""
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_EMBED_MODEL = "intfloat/multilingual-e5-base"
+
+
+class Settings(BaseSettings):
+    """All knobs of KIM-Assistent; environment variables use the prefix ``KIM_``.
+
+    Lists are given as JSON in the environment, e.g. ``KIM_CORPUS_DIRS='["corpus", "/daten/rat"]'``.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="KIM_", env_file=".env", extra="ignore")
+
+    corpus_dirs: list[Path] = Field(default_factory=lambda: [Path("corpus")])
+    index_dir: Path = Path("index")
+
+    # A Hugging Face model name (must already be in the local cache, see `kim model download`)
+    # or a folder holding a sentence-transformers model. "none" switches dense retrieval off.
+    embed_model: str = DEFAULT_EMBED_MODEL
+    embed_batch_size: int = 32
+
+    top_k: int = Field(default=5, ge=1, le=50)
+
+    # Embedded Chroma under index_dir by default; a server when chroma_host is set.
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+
+    max_file_mb: float = Field(default=50.0, gt=0)
+    max_question_chars: int = Field(default=1000, ge=10)
+
+    # Passage size in words: chunks aim at target, never exceed max unless one sentence does.
+    chunk_target_words: int = Field(default=180, ge=20)
+    chunk_max_words: int = Field(default=300, ge=40)
+
+    @property
+    def dense_enabled(self) -> bool:
+        return self.embed_model.strip().lower() not in {"", "none", "off"}

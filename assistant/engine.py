@@ -1,0 +1,135 @@
+"""The assistant: opens an index once and answers questions. Used by the CLI, the UI and `kim eval`."""
+
+import logging
+import re
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.answer.extractive import extract_answer
+from assistant.answer.models import ABSTAIN_TEXT, Answer, Passage
+from assistant.config import Settings
+from assistant.errors import InvalidFilter, InvalidQuestion, KimError
+from assistant.indexdir import IndexDir, Manifest
+from assistant.records import FILTER_ALIASES, FILTER_KEYS, ChunkRecord
+from assistant.retrieval.dense import ModelUnavailable, load_embedder
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.lexical import LexicalIndex
+
+log = logging.getLogger(__name__)
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+@dataclass
+class Status:
+    retrieval: str
+    reason: str
+    model: str | None
+    documents: int
+    passages: int
+    built_at: str
+    failed: dict[str, str]
+
+
+class Assistant:
+    def __init__(self, settings: Settings, manifest: Manifest, records: list[ChunkRecord],
+                 retriever: HybridRetriever, notice: str) -> None:
+        self.settings = settings
+        self.manifest = manifest
+        self.records = records
+        self.retriever = retriever
+        self.notice = notice  # why retrieval is lexical, shown once
+
+    @classmethod
+    def open(cls, settings: Settings) -> "Assistant":
+        index = IndexDir(settings.index_dir)
+        manifest = index.read_manifest()
+        generation = index.generation_path(manifest.generation)
+        records = index.read_chunks(manifest.generation)
+        lexical = LexicalIndex.load(generation / "lexical")
+        embedder, store, notice = None, None, ""
+        if manifest.model and settings.dense_enabled:
+            try:
+                embedder = load_embedder(manifest.model, settings.embed_batch_size)
+                from assistant.ingest.pipeline import open_store
+
+                store = open_store(settings, index, manifest.index_id, embedder)
+            except ModelUnavailable as err:
+                notice = f"{err} Es wird nur lexikalisch gesucht."
+            except KimError as err:
+                notice = f"{err} Es wird nur lexikalisch gesucht."
+        elif manifest.model is None:
+            notice = "Der Index enthält keine Vektoren (kein Modell beim Aufbau) – lexikalische Suche."
+        else:
+            notice = "Dichte Suche ist abgeschaltet (KIM_EMBED_MODEL=none) – lexikalische Suche."
+        if notice:
+            log.info("%s", notice)
+        return cls(settings, manifest, records, HybridRetriever(records, lexical, embedder, store),
+                   notice)
+
+    def status(self) -> Status:
+        files = self.manifest.files.values()
+        return Status(
+            retrieval=self.retriever.mode, reason=self.notice, model=self.manifest.model,
+            documents=sum(1 for f in files if not f.error), passages=len(self.records),
+            built_at=self.manifest.built_at,
+            failed={f.source: f.error for f in files if f.error},
+        )
+
+    def ask(self, question: str, top_k: int | None = None,
+            filters: dict[str, Any] | None = None, qid: str | None = None) -> Answer:
+        question = self.check_question(question)
+        filters = parse_filters(filters or {})
+        k = top_k or self.settings.top_k
+        started = time.perf_counter()
+        hits = self.retriever.retrieve(question, max(k, 3), filters)
+        retrieved = time.perf_counter()
+        extract = extract_answer(question, hits, self.retriever.lexical)
+        done = time.perf_counter()
+        passages = [Passage.of(i + 1, h.record, h.score) for i, h in enumerate(hits[:k])]
+        return Answer(
+            id=qid, question=question, answer=extract.answer, abstained=extract.abstained,
+            retrieval=self.retriever.mode, citations=extract.citations, passages=passages,
+            timings_ms={"retrieve": round((retrieved - started) * 1000, 2),
+                        "answer": round((done - retrieved) * 1000, 2)},
+            notice=self.notice,
+        )
+
+    def check_question(self, question: str) -> str:
+        question = " ".join((question or "").split())
+        if not question:
+            raise InvalidQuestion("Bitte eine Frage eingeben.")
+        limit = self.settings.max_question_chars
+        if len(question) > limit:
+            raise InvalidQuestion(f"Die Frage ist zu lang ({len(question)} Zeichen, höchstens "
+                                  f"{limit}) – bitte kürzer fassen oder in mehrere Fragen teilen.")
+        if not _LETTER_OR_DIGIT.search(question):
+            raise InvalidQuestion("Die Frage enthält keine Wörter – bitte eine Frage in Worten "
+                                  "stellen.")
+        return question
+
+
+def parse_filters(raw: dict[str, Any] | list[str]) -> dict[str, Any]:
+    """``["year=2024", "typ=Anfrage"]`` or a dict → typed filters on known keys."""
+    pairs = raw.items() if isinstance(raw, dict) else (_split_pair(p) for p in raw)
+    filters: dict[str, Any] = {}
+    for key, value in pairs:
+        name = FILTER_ALIASES.get(key.strip().lower(), key.strip().lower())
+        if name not in FILTER_KEYS:
+            known = ", ".join(FILTER_KEYS)
+            raise InvalidFilter(f"Unbekannter Filter „{key}“ – möglich sind: {known}.")
+        try:
+            filters[name] = FILTER_KEYS[name](value)
+        except ValueError as err:
+            raise InvalidFilter(f"Filter „{key}“ erwartet eine Zahl, nicht „{value}“.") from err
+    return filters
+
+
+def _split_pair(pair: str) -> tuple[str, str]:
+    key, sep, value = pair.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise InvalidFilter(f"Filter „{pair}“ bitte als schlüssel=wert angeben, z. B. year=2024.")
+    return key, value.strip()
+
+
+__all__ = ["ABSTAIN_TEXT", "Assistant", "Status", "parse_filters"]

@@ -1,0 +1,160 @@
+"""The index folder on disk: a manifest that points at one complete generation.
+
+    index/
+      manifest.json        schema, model, files with hashes, current generation  (written last)
+      generations/gNNNN/   chunks.jsonl + the lexical BM25 index, written whole before the switch
+      chroma/              vectors (embedded Chroma; a server keeps them elsewhere)
+
+Crash safety: a new generation is written completely, then manifest.json is replaced atomically.
+A kill before that leaves the previous manifest, which still points at the previous generation.
+Chroma only ever gains vectors before the switch and loses stale ones after it, so it always holds
+at least what the manifest needs; readers ignore ids the manifest does not know.
+"""
+
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import IndexBusy, IndexIncompatible, IndexNotFound
+from assistant.records import ChunkRecord
+
+SCHEMA_VERSION = 1
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+LEXICAL = "lexical"
+
+
+@dataclass
+class FileEntry:
+    source: str
+    corpus: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    chunk_ids: list[str] = field(default_factory=list)
+    error: str = ""  # set when the file could not be indexed
+
+
+@dataclass
+class Manifest:
+    index_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    schema: int = SCHEMA_VERSION
+    model: str | None = None  # the embedding model whose vectors serve this index, if any
+    generation: str = ""
+    built_at: str = ""
+    corpus_dirs: list[str] = field(default_factory=list)
+    files: dict[str, FileEntry] = field(default_factory=dict)
+
+    @property
+    def chunk_count(self) -> int:
+        return sum(len(f.chunk_ids) for f in self.files.values())
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Manifest":
+        data = json.loads(text)
+        files = {k: FileEntry(**v) for k, v in data.pop("files", {}).items()}
+        return cls(files=files, **data)
+
+
+class IndexDir:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.root / "chroma"
+
+    def exists(self) -> bool:
+        return (self.root / MANIFEST).is_file()
+
+    def read_manifest(self) -> Manifest:
+        path = self.root / MANIFEST
+        if not path.is_file():
+            raise IndexNotFound(self.root)
+        try:
+            manifest = Manifest.from_json(path.read_text(encoding="utf-8"))
+        except (ValueError, TypeError, KeyError) as err:
+            raise IndexIncompatible(self.root, f"manifest.json unlesbar: {err}") from err
+        if manifest.schema != SCHEMA_VERSION:
+            raise IndexIncompatible(self.root, f"Schema {manifest.schema} statt {SCHEMA_VERSION}")
+        return manifest
+
+    def generation_path(self, name: str) -> Path:
+        return self.root / "generations" / name
+
+    def new_generation(self, previous: str) -> Path:
+        number = int(previous[1:]) + 1 if previous else 1
+        path = self.generation_path(f"g{number:04d}")
+        shutil.rmtree(path, ignore_errors=True)  # debris of an interrupted run
+        path.mkdir(parents=True)
+        return path
+
+    def write_chunks(self, generation: Path, records: list[ChunkRecord]) -> None:
+        with open(generation / CHUNKS, "w", encoding="utf-8") as out:
+            for record in records:
+                out.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+
+    def read_chunks(self, generation: str) -> list[ChunkRecord]:
+        path = self.generation_path(generation) / CHUNKS
+        with open(path, encoding="utf-8") as lines:
+            return [ChunkRecord.from_dict(json.loads(line)) for line in lines]
+
+    def commit(self, manifest: Manifest) -> None:
+        """Atomically switch to the manifest's generation, then drop older generations."""
+        manifest.built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        tmp = self.root / f"{MANIFEST}.tmp"
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.write(manifest.to_json())
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, self.root / MANIFEST)
+        _fsync_dir(self.root)
+        for old in (self.root / "generations").iterdir():
+            if old.name != manifest.generation:
+                shutil.rmtree(old, ignore_errors=True)
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """One ingest at a time per index folder."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as err:
+                raise IndexBusy(self.root) from err
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def manifest_summary(manifest: Manifest) -> dict[str, Any]:
+    indexed = [f for f in manifest.files.values() if not f.error]
+    return {
+        "documents": len(indexed),
+        "passages": manifest.chunk_count,
+        "failed": {k: f.error for k, f in manifest.files.items() if f.error},
+        "model": manifest.model,
+        "built_at": manifest.built_at,
+    }

@@ -1,0 +1,1 @@
+"""Ingest: files → normalised text → metadata → chunks → index."""

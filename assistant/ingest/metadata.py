@@ -1,0 +1,217 @@
+"""Document metadata from the text itself, overridable by a sidecar or Markdown front matter."""
+
+import logging
+import re
+import tomllib
+from dataclasses import asdict, dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from assistant.ingest.places import all_place_names, canonical_place
+
+log = logging.getLogger(__name__)
+
+DOC_TYPES = ("Anfrage", "Antrag", "Vorlage", "Konzept", "Gesetz", "Überblick", "Sonstiges")
+
+MONTHS = {
+    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "marz": 3, "maerz": 3, "april": 4,
+    "mai": 5, "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10,
+    "november": 11, "dezember": 12,
+}
+_MONTH_ALT = "|".join(MONTHS)
+DATE_PATTERN = (
+    rf"(?P<d1>\d{{1,2}})\.\s?(?P<month>{_MONTH_ALT})\s+(?P<y1>\d{{4}})"
+    r"|(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4}|\d{2})\b"
+    r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"
+)
+_DATE = re.compile(DATE_PATTERN, re.IGNORECASE)
+_LABELLED_DATE = re.compile(rf"Datum\s*:?\s*(?:{DATE_PATTERN})", re.IGNORECASE)
+_NAME = r"[A-ZÄÖÜ][\wäöüß]+(?:-[A-ZÄÖÜ][\wäöüß]+)*(?: (?:an der|am) [A-ZÄÖÜ][\wäöüß]+)?"
+_DATE_LINE = re.compile(rf"^[ \t]*(?P<place>{_NAME}),?[ \t]+(?:den[ \t]+)?(?:{DATE_PATTERN})[ \t]*$",
+                        re.MULTILINE | re.IGNORECASE)
+_KREISTAG = re.compile(rf"Kreistag(?:sfraktion)?\s+(?:des\s+Kreises\s+)?(?P<name>{_NAME})")
+_CITY_COUNCIL = re.compile(rf"\bRat(?:es)?\s+der\s+(?:Stadt|Gemeinde)\s+(?P<name>{_NAME})")
+_CITY = re.compile(rf"\b(?:Stadt|Gemeinde)\s+(?P<name>{_NAME})")
+_COMPARISON = re.compile(
+    r"(?:Nachbar\w*|z\.\s?B\.|beispielsweise|etwa|wie|Kommunen|Städten?|Gemeinden|Kreisen)"
+    r"\s+(?:[\w\-]+(?:,|\s+und|\s+sowie)\s+)*$"
+)
+_GENERIC_PLACES = {"stadt", "gemeinde", "kreis", "ort", "datum", "den", "am"}
+_REFERENCE = re.compile(
+    r"(?:Nr\.|Drucksache|Drs\.|Vorlage)\s*:?\s*(?P<ref>[A-Z]{0,4}\s?\d{1,4}/\d{1,5}(?:[-/]\d{1,4})?)"
+)
+_NOT_PUBLIC = re.compile(r"\bnicht[\s-]?öffentlich", re.IGNORECASE)
+# Order matters only for ties at the same position; the earliest keyword in the head wins.
+_TYPE_KEYWORDS = [
+    (r"anfrage", "Anfrage"), (r"vorschlag", "Anfrage"), (r"antrag", "Antrag"),
+    (r"mitteilungsvorlage|beschlussvorlage|vorlage|mitteilung|beantwortung|stellungnahme|bericht",
+     "Vorlage"),
+    (r"handlungskonzept|konzept", "Konzept"),
+    (r"gesetz|verordnung|richtlinie", "Gesetz"),
+]
+_TYPE_RE = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(_TYPE_KEYWORDS)),
+                      re.IGNORECASE)
+_HEAD_CHARS = 800
+
+
+@dataclass
+class DocMeta:
+    title: str
+    date: str = ""  # ISO YYYY-MM-DD, "" when unknown
+    body: str = ""  # municipality or other issuing body
+    doc_type: str = "Sonstiges"
+    reference: str = ""
+    visibility: str = "öffentlich"
+    source_kind: str = ""  # Land / Kommune / Presse, where the document says so
+
+    @property
+    def year(self) -> int:
+        return int(self.date[:4]) if self.date else 0
+
+    def as_dict(self) -> dict[str, str | int]:
+        return {**asdict(self), "year": self.year}
+
+
+def extract_metadata(text: str, fallback_title: str, stated: dict[str, str] | None = None,
+                     sidecar: Path | None = None) -> DocMeta:
+    """Metadata from the text; fields the document states (front matter) or a sidecar win."""
+    meta = DocMeta(
+        title=guess_title(text) or fallback_title,
+        date=find_document_date(text),
+        body=find_body(text),
+        doc_type=find_doc_type(text),
+        reference=_first_group(_REFERENCE, text[:2000], "ref"),
+        visibility="nichtöffentlich" if _NOT_PUBLIC.search(text[:1500]) else "öffentlich",
+    )
+    overrides = dict(stated or {})
+    if sidecar is not None and sidecar.is_file():
+        overrides.update(read_sidecar(sidecar))
+    _apply_overrides(meta, overrides)
+    return meta
+
+
+def read_sidecar(path: Path) -> dict[str, str]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        log.warning("Begleitdatei %s ist kein gültiges TOML und wird ignoriert: %s", path, err)
+        return {}
+    return {str(k).lower(): str(v) for k, v in data.items()}
+
+
+def _apply_overrides(meta: DocMeta, fields: dict[str, str]) -> None:
+    aliases = {"type": "doc_type", "typ": "doc_type", "titel": "title", "datum": "date",
+               "gremium": "body", "aktenzeichen": "reference"}
+    for key, value in fields.items():
+        name = aliases.get(key, key)
+        if not value or name not in DocMeta.__dataclass_fields__:
+            continue
+        if name == "date":
+            value = parse_date(value) or meta.date
+        setattr(meta, name, value)
+
+
+def parse_date(text: str) -> str:
+    match = _DATE.search(text)
+    return _date_from_match(match) if match else ""
+
+
+def _date_from_match(match: re.Match[str]) -> str:
+    g = match.groupdict()
+    try:
+        if g.get("month"):
+            day, month, year = int(g["d1"]), MONTHS[g["month"].lower()], int(g["y1"])
+        elif g.get("m2"):
+            day, month, year = int(g["d2"]), int(g["m2"]), int(g["y2"])
+            year += 2000 if year < 100 else 0
+        else:
+            day, month, year = int(g["d3"]), int(g["m3"]), int(g["y3"])
+        return date(year, month, day).isoformat()
+    except (ValueError, KeyError, TypeError):
+        return ""
+
+
+def find_document_date(text: str) -> str:
+    """The date of the document: a "Datum:" label, else a letter date line, else the first date."""
+    for pattern in (_LABELLED_DATE, _DATE_LINE):
+        for match in pattern.finditer(text):
+            found = _date_from_match(match)
+            if found:
+                return found
+    for match in _DATE.finditer(text[:2000]):
+        found = _date_from_match(match)
+        if found:
+            return found
+    return ""
+
+
+def find_body(text: str) -> str:
+    """The municipality the document belongs to, from the strongest clue found."""
+    if match := _KREISTAG.search(text):
+        return f"Kreis {canonical_place(match['name'])}"
+    if match := _CITY_COUNCIL.search(text):
+        return canonical_place(match["name"])
+    for match in _DATE_LINE.finditer(text):
+        place = match["place"]
+        if place.lower() not in _GENERIC_PLACES:
+            return canonical_place(place)
+    if match := _CITY.search(text):
+        return canonical_place(match["name"])
+    return _most_mentioned_place(text)
+
+
+def _most_mentioned_place(text: str) -> str:
+    counts: dict[str, int] = {}
+    first_seen: dict[str, int] = {}
+    for match in _place_regex().finditer(text):
+        if _COMPARISON.search(text[max(0, match.start() - 80):match.start()]):
+            continue  # "Nachbarstädte Essen und Oberhausen": named for comparison only
+        name = canonical_place(match.group(0))
+        counts[name] = counts.get(name, 0) + 1
+        first_seen.setdefault(name, match.start())
+    if not counts:
+        return ""
+    return min(counts, key=lambda n: (-counts[n], first_seen[n]))
+
+
+@lru_cache(maxsize=1)
+def _place_regex() -> re.Pattern[str]:
+    names = "|".join(re.escape(n) for n in all_place_names())
+    return re.compile(rf"(?<![\wäöüß-])(?:{names})(?![\wäöüß-])")
+
+
+def find_doc_type(text: str) -> str:
+    match = _TYPE_RE.search(text[:_HEAD_CHARS])
+    if not match or match.lastgroup is None:
+        return "Sonstiges"
+    return _TYPE_KEYWORDS[int(match.lastgroup[1:])][1]
+
+
+def guess_title(text: str) -> str:
+    """A short line naming the subject, preferably the one that carries the document type."""
+    lines = [" ".join(line.split()) for line in text[:3000].splitlines()]
+    lines = [line for line in lines if line]
+    for i, line in enumerate(lines[:40]):
+        if _TYPE_RE.match(line) and 2 <= len(line.split()) <= 20 and not line.endswith(":"):
+            return line
+        if _TYPE_RE.fullmatch(line.rstrip(":")):
+            subject = _subject_line(lines[i + 1:i + 12])
+            return f"{line.rstrip(':')}: {subject}" if subject else line.rstrip(":")
+    return _subject_line(lines[:40])
+
+
+def _subject_line(lines: list[str]) -> str:
+    def plausible(line: str) -> bool:
+        words = line.split()
+        return (2 <= len(words) <= 16 and line[0].isupper() and ":" not in line
+                and not _DATE.search(line) and not line.endswith((",", "?")))
+
+    topical = [line for line in lines if plausible(line) and "ntegration" in line]
+    candidates = topical or [line for line in lines if plausible(line)]
+    return candidates[0] if candidates else ""
+
+
+def _first_group(pattern: re.Pattern[str], text: str, group: str) -> str:
+    match = pattern.search(text)
+    return " ".join(match[group].split()) if match else ""

@@ -1,0 +1,235 @@
+"""Incremental, crash-safe ingest: new files are added, changed ones re-indexed, deleted ones removed.
+
+A bad file never aborts the run: it is named with its reason and skipped.
+"""
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from assistant.config import Settings
+from assistant.errors import DocumentError, KimError
+from assistant.indexdir import FileEntry, IndexDir, Manifest
+from assistant.ingest.chunking import chunk_pages
+from assistant.ingest.loaders import load_document
+from assistant.ingest.metadata import extract_metadata
+from assistant.records import ChunkRecord, chunk_id
+from assistant.retrieval.dense import Embedder, ModelUnavailable, find_local_model, load_embedder
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.store import VectorStore
+
+log = logging.getLogger(__name__)
+
+# Files in a corpus folder that describe the folder rather than belong to it.
+IGNORED_NAMES = {"readme", "readme.md", "readme.txt", "license", "license.md", "sources.toml"}
+
+
+@dataclass
+class FoundFile:
+    key: str  # unique across corpus folders
+    path: Path
+    source: str  # relative to its corpus folder
+    corpus: str
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    documents: int = 0
+    passages: int = 0
+    retrieval: str = "lexical"
+    model_note: str = ""
+    seconds: float = 0.0
+
+
+def scan(corpus_dirs: list[Path]) -> list[FoundFile]:
+    found = []
+    for folder in corpus_dirs:
+        if not folder.is_dir():
+            raise KimError(f"Der Korpusordner „{folder}“ existiert nicht – Pfad prüfen "
+                           "(--corpus bzw. KIM_CORPUS_DIRS).")
+        root = folder.resolve()
+        for path in sorted(root.rglob("*")):
+            rel = path.relative_to(root)
+            if not path.is_file() or _ignored(rel):
+                continue
+            found.append(FoundFile(f"{root}::{rel.as_posix()}", path, rel.as_posix(), root.name))
+    return found
+
+
+def _ignored(rel: Path) -> bool:
+    name = rel.name.lower()
+    return (any(part.startswith((".", "_")) for part in rel.parts) or name in IGNORED_NAMES
+            or name.endswith(".meta.toml"))
+
+
+def ingest(settings: Settings, corpus_dirs: list[Path] | None = None,
+           progress: bool = True) -> IngestReport:
+    started = time.perf_counter()
+    index = IndexDir(settings.index_dir)
+    with index.writer_lock():
+        report = _ingest_locked(settings, index, corpus_dirs or settings.corpus_dirs, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_locked(settings: Settings, index: IndexDir, corpus_dirs: list[Path],
+                   progress: bool) -> IngestReport:
+    old = index.read_manifest() if index.exists() else Manifest()
+    found = scan(corpus_dirs)
+    report = IngestReport()
+    entries, to_load = _plan(settings, old, found, report)
+    model_name, note = _usable_model(settings)
+    report.model_note = note
+    if not to_load and not report.removed and old.generation and (model_name in (None, old.model)):
+        report.retrieval = "hybrid" if old.model else "lexical"
+        _fill_totals(report, old.files)
+        return report
+
+    records = _kept_records(index, old, entries)
+    for found_file in tqdm(to_load, desc="Dokumente lesen", unit="Datei", disable=not progress):
+        entry = entries[found_file.key]
+        try:
+            new = _read_file(found_file, settings)
+        except DocumentError as err:
+            entry.error = str(err)
+            continue
+        entry.chunk_ids = [r.id for r in new]
+        records.extend(new)
+    records.sort(key=lambda r: (r.corpus, r.source, r.position))
+
+    manifest = Manifest(index_id=old.index_id, corpus_dirs=[str(d) for d in corpus_dirs],
+                        files=entries, model=None)
+    store = _embed(settings, index, manifest, records, model_name, progress, report)
+    generation = index.new_generation(old.generation)
+    index.write_chunks(generation, records)
+    LexicalIndex.build([r.index_text for r in records]).save(generation / "lexical")
+    manifest.generation = generation.name
+    index.commit(manifest)
+    if store is not None:  # only now may vectors of removed passages go
+        store.delete(store.all_ids() - {r.id for r in records})
+    report.retrieval = "hybrid" if manifest.model else "lexical"
+    _fill_totals(report, entries)
+    return report
+
+
+def _plan(settings: Settings, old: Manifest, found: list[FoundFile],
+          report: IngestReport) -> tuple[dict[str, FileEntry], list[FoundFile]]:
+    """Which files are unchanged (cheap stat check first, then the hash) and which need reading."""
+    entries: dict[str, FileEntry] = {}
+    to_load: list[FoundFile] = []
+    limit = int(settings.max_file_mb * 1024 * 1024)
+    for f in found:
+        stat = f.path.stat()
+        previous = old.files.get(f.key)
+        if previous and (previous.size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            entries[f.key] = previous
+            report.unchanged.append(f.source)
+            continue
+        entry = FileEntry(f.source, f.corpus, "", stat.st_size, stat.st_mtime_ns)
+        entries[f.key] = entry
+        if stat.st_size == 0:
+            entry.error = "Die Datei ist leer."
+        elif stat.st_size > limit:
+            entry.error = (f"Die Datei ist größer als {settings.max_file_mb:g} MB – "
+                           "Grenze mit KIM_MAX_FILE_MB anheben oder die Datei teilen.")
+        else:
+            entry.sha256 = _sha256(f.path)
+        if previous and entry.sha256 and entry.sha256 == previous.sha256:
+            previous.mtime_ns = stat.st_mtime_ns
+            entries[f.key] = previous
+            report.unchanged.append(f.source)
+            continue
+        (report.updated if previous else report.added).append(f.source)
+        if not entry.error:
+            to_load.append(f)
+    report.removed = sorted(old.files[k].source for k in old.files.keys() - entries.keys())
+    return entries, to_load
+
+
+def _usable_model(settings: Settings) -> tuple[str | None, str]:
+    """The configured model's name if it is available locally (a fast check), else the reason."""
+    if not settings.dense_enabled:
+        return None, "Dichte Suche ist abgeschaltet (KIM_EMBED_MODEL=none)."
+    try:
+        find_local_model(settings.embed_model)
+    except ModelUnavailable as err:
+        return None, f"{err} Es wird nur lexikalisch gesucht."
+    return settings.embed_model, ""
+
+
+def _kept_records(index: IndexDir, old: Manifest, entries: dict[str, FileEntry]) -> list[ChunkRecord]:
+    if not old.generation:
+        return []
+    keep = {cid for key, e in entries.items() if old.files.get(key) is e for cid in e.chunk_ids}
+    return [r for r in index.read_chunks(old.generation) if r.id in keep]
+
+
+def _read_file(found: FoundFile, settings: Settings) -> list[ChunkRecord]:
+    doc = load_document(found.path)
+    sidecars = [found.path.with_name(found.path.name + ".meta.toml"),
+                found.path.with_suffix(".meta.toml")]
+    sidecar = next((s for s in sidecars if s.is_file()), None)
+    meta = extract_metadata(doc.text, doc.title or found.path.stem, doc.fields, sidecar)
+    if doc.title and "title" not in doc.fields:
+        meta.title = doc.title
+    chunks = chunk_pages(doc.pages, settings.chunk_target_words, settings.chunk_max_words)
+    return [
+        ChunkRecord(
+            id=chunk_id(found.key, c.position, c.text), text=c.text, source=found.source,
+            corpus=found.corpus, title=meta.title, date=meta.date, year=meta.year, body=meta.body,
+            doc_type=meta.doc_type, reference=meta.reference, visibility=meta.visibility,
+            page=c.page, char_start=c.char_start, char_end=c.char_end, position=c.position,
+        )
+        for c in chunks
+    ]
+
+
+def _embed(settings: Settings, index: IndexDir, manifest: Manifest, records: list[ChunkRecord],
+           model_name: str | None, progress: bool, report: IngestReport) -> VectorStore | None:
+    """Add vectors for passages that have none yet; on any model trouble stay lexical."""
+    if model_name is None:
+        return None
+    try:
+        embedder = load_embedder(model_name, settings.embed_batch_size)
+    except ModelUnavailable as err:
+        report.model_note = f"{err} Es wird nur lexikalisch gesucht."
+        return None
+    store = open_store(settings, index, manifest.index_id, embedder)
+    missing = set(store.missing([r.id for r in records]))
+    todo = [r for r in records if r.id in missing]
+    if todo:
+        vectors = embedder.embed_passages([r.index_text for r in todo], progress=progress)
+        store.upsert([r.id for r in todo], vectors, [r.text for r in todo],
+                     [r.metadata() for r in todo])
+    manifest.model = model_name
+    return store
+
+
+def open_store(settings: Settings, index: IndexDir, index_id: str, embedder: Embedder) -> VectorStore:
+    from assistant.retrieval.dense import model_key
+
+    name = f"kim-{index_id}-{model_key(embedder.name)}-{embedder.dimension}"
+    return VectorStore.open(name, index.chroma_path, settings.chroma_host, settings.chroma_port)
+
+
+def _fill_totals(report: IngestReport, entries: dict[str, FileEntry]) -> None:
+    report.failed = {e.source: e.error for e in entries.values() if e.error}
+    report.documents = sum(1 for e in entries.values() if not e.error)
+    report.passages = sum(len(e.chunk_ids) for e in entries.values())
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -1,0 +1,63 @@
+"""The chunk record: one passage with everything needed to rank, filter and cite it."""
+
+import hashlib
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+# Metadata keys a user may filter on (`--filter key=value`), with their type.
+FILTER_KEYS: dict[str, type] = {
+    "doc_type": str, "body": str, "year": int, "visibility": str, "source": str, "corpus": str,
+}
+FILTER_ALIASES = {"type": "doc_type", "typ": "doc_type", "kommune": "body", "gremium": "body",
+                  "jahr": "year", "sichtbarkeit": "visibility", "datei": "source"}
+
+
+@dataclass
+class ChunkRecord:
+    id: str
+    text: str
+    source: str  # path relative to its corpus folder
+    corpus: str  # the corpus folder's name
+    title: str
+    date: str
+    year: int
+    body: str
+    doc_type: str
+    reference: str
+    visibility: str
+    page: int
+    char_start: int
+    char_end: int
+    position: int
+
+    @property
+    def header(self) -> str:
+        """Context indexed with the passage, so "in Kleve" finds a Kleve passage without "Kleve"."""
+        parts = [self.title, self.body, self.doc_type, self.date]
+        return " | ".join(p for p in parts if p)
+
+    @property
+    def index_text(self) -> str:
+        return f"{self.header}\n{self.text}"
+
+    def metadata(self) -> dict[str, str | int]:
+        """Flat scalars for Chroma (no None, no lists)."""
+        data = asdict(self)
+        del data["id"], data["text"]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "ChunkRecord":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def chunk_id(file_key: str, position: int, text: str) -> str:
+    """Stable across re-indexing: same file, same place, same text → same id."""
+    file_part = hashlib.sha1(file_key.encode("utf-8")).hexdigest()[:12]
+    text_part = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+    return f"{file_part}-{position:04d}-{text_part}"
+
+
+def matches(record: ChunkRecord, filters: dict[str, Any]) -> bool:
+    return all(getattr(record, key) == value for key, value in filters.items())

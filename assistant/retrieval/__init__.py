@@ -1,0 +1,1 @@
+"""Retrieval: German lexical (BM25), dense (sentence-transformers) and their fusion."""

@@ -1,0 +1,84 @@
+"""Lexical, dense or both fused with reciprocal-rank fusion; filters act inside each retriever."""
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+
+from assistant.records import ChunkRecord, matches
+from assistant.retrieval.dense import Embedder
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.store import VectorStore, where_clause
+
+log = logging.getLogger(__name__)
+RRF_K = 60
+CANDIDATES = 50
+
+
+@dataclass
+class Hit:
+    record: ChunkRecord
+    score: float  # fused score in [0, 1] (hybrid) or BM25 (lexical) or cosine (dense)
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+
+
+class Retriever(Protocol):
+    mode: str
+
+    def retrieve(self, question: str, k: int, filters: dict[str, Any]) -> list[Hit]: ...
+
+
+class HybridRetriever:
+    """Uses the dense side only when a model and a vector store are given."""
+
+    def __init__(self, records: list[ChunkRecord], lexical: LexicalIndex,
+                 embedder: Embedder | None = None, store: VectorStore | None = None) -> None:
+        self.records = records
+        self.lexical = lexical
+        self.embedder = embedder
+        self.store = store
+        self._by_id = {r.id: i for i, r in enumerate(records)}
+
+    @property
+    def mode(self) -> str:
+        return "hybrid" if self.embedder is not None and self.store is not None else "lexical"
+
+    def retrieve(self, question: str, k: int, filters: dict[str, Any]) -> list[Hit]:
+        lexical = self._lexical(question, CANDIDATES, filters)
+        if self.mode == "lexical":
+            return [Hit(self.records[i], s, lexical_rank=r) for r, (i, s) in enumerate(lexical[:k])]
+        dense = self._dense(question, CANDIDATES, filters)
+        return self._fuse(lexical, dense, k)
+
+    def _mask(self, filters: dict[str, Any]) -> np.ndarray | None:
+        if not filters:
+            return None
+        return np.fromiter((1.0 if matches(r, filters) else 0.0 for r in self.records),
+                           dtype=np.float32, count=len(self.records))
+
+    def _lexical(self, question: str, k: int, filters: dict[str, Any]) -> list[tuple[int, float]]:
+        return self.lexical.search(question, k, self._mask(filters))
+
+    def _dense(self, question: str, k: int, filters: dict[str, Any]) -> list[tuple[int, float]]:
+        assert self.embedder is not None and self.store is not None
+        vector = self.embedder.embed_query(question)
+        hits = self.store.query(vector, k, where_clause(filters))
+        # The store may hold vectors of an unfinished ingest: only the manifest's passages count.
+        return [(self._by_id[cid], score) for cid, score in hits if cid in self._by_id]
+
+    def _fuse(self, lexical: list[tuple[int, float]], dense: list[tuple[int, float]],
+              k: int) -> list[Hit]:
+        fused: dict[int, Hit] = {}
+        for rank, (i, _) in enumerate(lexical):
+            fused[i] = Hit(self.records[i], 1.0 / (RRF_K + rank + 1), lexical_rank=rank)
+        for rank, (i, _) in enumerate(dense):
+            hit = fused.setdefault(i, Hit(self.records[i], 0.0))
+            hit.score += 1.0 / (RRF_K + rank + 1)
+            hit.dense_rank = rank
+        best_possible = 2.0 / (RRF_K + 1)
+        ranked = sorted(fused.values(), key=lambda h: -h.score)[:k]
+        for hit in ranked:
+            hit.score = round(hit.score / best_possible, 4)
+        return ranked

@@ -1,0 +1,70 @@
+"""BM25 over the German analysis, with bm25s (no English defaults, filters applied in scoring)."""
+
+import json
+import logging
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from assistant.retrieval.analysis import GermanAnalyzer
+
+log = logging.getLogger(__name__)
+_ANALYZER_FILE = "analyzer.json"
+
+
+class LexicalIndex:
+    def __init__(self, bm25: bm25s.BM25, analyzer: GermanAnalyzer, size: int) -> None:
+        self._bm25 = bm25
+        self.analyzer = analyzer
+        self.size = size
+
+    @classmethod
+    def build(cls, texts: list[str], analyzer: GermanAnalyzer | None = None) -> "LexicalIndex":
+        analyzer = analyzer or GermanAnalyzer()
+        corpus_tokens = [analyzer.tokens(text) or [""] for text in texts]
+        bm25 = bm25s.BM25()
+        bm25.index(corpus_tokens, show_progress=False)
+        return cls(bm25, analyzer, len(texts))
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self._bm25.save(str(folder))
+        data = {**self.analyzer.to_dict(), "size": self.size}
+        (folder / _ANALYZER_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        data = json.loads((folder / _ANALYZER_FILE).read_text(encoding="utf-8"))
+        bm25 = bm25s.BM25.load(str(folder), mmap=False)
+        return cls(bm25, GermanAnalyzer.from_dict(data), int(data["size"]))
+
+    def idf(self, tokens: list[str]) -> dict[str, float]:
+        """BM25 idf per analysed token; a token the corpus never uses gets the highest idf."""
+        vocab, indptr = self._bm25.vocab_dict, self._bm25.scores["indptr"]
+        n = self.size
+        weights = {}
+        for token in tokens:
+            t = vocab.get(token)
+            df = int(indptr[t + 1] - indptr[t]) if t is not None and t + 1 < len(indptr) else 0
+            weights[token] = float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
+        return weights
+
+    def scores(self, question: str, mask: np.ndarray | None = None) -> np.ndarray:
+        """BM25 score of every passage; passages outside ``mask`` score 0."""
+        vocab = self._bm25.vocab_dict
+        token_ids = [vocab[t] for t in self.analyzer.tokens(question) if t in vocab]
+        if not token_ids or self.size == 0:
+            return np.zeros(self.size, dtype=np.float32)
+        scores = self._bm25.get_scores(token_ids, weight_mask=mask)
+        return np.asarray(scores, dtype=np.float32)
+
+    def search(self, question: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """Top ``k`` passage positions with a score above zero, best first."""
+        scores = self.scores(question, mask)
+        k = min(k, int(np.count_nonzero(scores)))
+        if k <= 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(int(i), float(scores[i])) for i in top]

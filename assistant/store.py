@@ -1,0 +1,96 @@
+"""Vector storage in ChromaDB — the only module that imports chromadb.
+
+Embedded (`PersistentClient` under the index folder) by default; a `chroma run` server via
+`HttpClient` when KIM_CHROMA_HOST is set. Embeddings are always passed in explicitly; Chroma's
+default embedding function (which downloads weights) is never used.
+"""
+
+import logging
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.errors import StoreUnavailable
+
+log = logging.getLogger(__name__)
+_BATCH = 1000
+
+
+class VectorStore:
+    def __init__(self, collection: Any) -> None:
+        self._collection = collection
+
+    @classmethod
+    def open(cls, name: str, path: Path, host: str | None = None, port: int = 8000) -> "VectorStore":
+        import chromadb
+        from chromadb.config import Settings as ChromaSettings
+
+        chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        try:
+            if host:
+                client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+            collection = client.get_or_create_collection(
+                name, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+            )
+        except (ValueError, ConnectionError, OSError) as err:
+            where = f"{host}:{port}" if host else str(path)
+            raise StoreUnavailable(
+                f"ChromaDB unter „{where}“ ist nicht erreichbar ({err}) – Server starten "
+                "(`chroma run --path …`) oder KIM_CHROMA_HOST entfernen."
+            ) from err
+        return cls(collection)
+
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    def missing(self, ids: Sequence[str]) -> list[str]:
+        """Those of ``ids`` that have no vector stored yet."""
+        present: set[str] = set()
+        for start in range(0, len(ids), _BATCH):
+            present.update(self._collection.get(ids=list(ids[start:start + _BATCH]), include=[])["ids"])
+        return [i for i in ids if i not in present]
+
+    def all_ids(self) -> set[str]:
+        found: set[str] = set()
+        offset = 0
+        while True:
+            batch = self._collection.get(include=[], limit=_BATCH, offset=offset)["ids"]
+            found.update(batch)
+            if len(batch) < _BATCH:
+                return found
+            offset += _BATCH
+
+    def upsert(self, ids: list[str], vectors: np.ndarray, texts: list[str],
+               metadatas: list[dict[str, Any]]) -> None:
+        for start in range(0, len(ids), _BATCH):
+            end = start + _BATCH
+            self._collection.upsert(ids=ids[start:end], embeddings=vectors[start:end],
+                                    documents=texts[start:end], metadatas=metadatas[start:end])
+
+    def delete(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for start in range(0, len(ids), _BATCH):
+            self._collection.delete(ids=ids[start:start + _BATCH])
+
+    def query(self, vector: np.ndarray, k: int, where: dict[str, Any] | None = None
+              ) -> list[tuple[str, float]]:
+        """Nearest ids with cosine similarity, best first."""
+        if k <= 0 or self.count() == 0:
+            return []
+        result = self._collection.query(query_embeddings=[vector], n_results=k, where=where or None,
+                                        include=["distances"])
+        ids, distances = result["ids"][0], (result["distances"] or [[]])[0]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances)]
+
+
+def where_clause(filters: dict[str, Any]) -> dict[str, Any] | None:
+    """Chroma's filter syntax for equality filters."""
+    if not filters:
+        return None
+    clauses = [{key: value} for key, value in filters.items()]
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
