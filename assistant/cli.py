@@ -43,6 +43,7 @@ def _configure(verbose: bool) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on its own logger
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -109,6 +109,8 @@ def _apply_overrides(meta: DocMeta, fields: dict[str, str]) -> None:
             continue
         if name == "date":
             value = parse_date(value) or meta.date
+        elif name == "doc_type":
+            value = normalize_doc_type(value)
         setattr(meta, name, value)
 
 
@@ -179,6 +181,14 @@ def _most_mentioned_place(text: str) -> str:
 def _place_regex() -> re.Pattern[str]:
     names = "|".join(re.escape(n) for n in all_place_names())
     return re.compile(rf"(?<![\wäöüß-])(?:{names})(?![\wäöüß-])")
+
+
+def normalize_doc_type(value: str) -> str:
+    """A stated type mapped onto the fixed list (filters rely on it)."""
+    for known in DOC_TYPES:
+        if value.strip().lower() == known.lower():
+            return known
+    return find_doc_type(value) if _TYPE_RE.search(value) else "Sonstiges"
 
 
 def find_doc_type(text: str) -> str:

@@ -79,6 +79,7 @@ def load_embedder(name: str, batch_size: int = 32) -> Embedder:
     except ImportError as err:  # pragma: no cover - a broken install
         raise ModelUnavailable("sentence-transformers ist nicht installiert – "
                                "`pip install sentence-transformers`.") from err
+    _quiet_transformers()
     try:
         model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
     except Exception as err:  # noqa: BLE001 - any load failure means: no dense retrieval
@@ -86,6 +87,17 @@ def load_embedder(name: str, batch_size: int = 32) -> Embedder:
         raise ModelUnavailable(f"Das Modell „{name}“ konnte nicht geladen werden ({err}).") from err
     query_prefix, passage_prefix = _prefixes(name, model)
     return Embedder(name, model, query_prefix, passage_prefix, batch_size)
+
+
+def _quiet_transformers() -> None:
+    """No "Loading weights" bar on every start; our own progress bars cover long work."""
+    try:
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
+        transformers_logging.set_verbosity_error()
+    except ImportError:  # pragma: no cover
+        pass
 
 
 def _prefixes(name: str, model: Any) -> tuple[str, str]:

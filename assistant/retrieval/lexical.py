@@ -14,7 +14,7 @@ _ANALYZER_FILE = "analyzer.json"
 
 
 class LexicalIndex:
-    def __init__(self, bm25: bm25s.BM25, analyzer: GermanAnalyzer, size: int) -> None:
+    def __init__(self, bm25: bm25s.BM25 | None, analyzer: GermanAnalyzer, size: int) -> None:
         self._bm25 = bm25
         self.analyzer = analyzer
         self.size = size
@@ -22,6 +22,8 @@ class LexicalIndex:
     @classmethod
     def build(cls, texts: list[str], analyzer: GermanAnalyzer | None = None) -> "LexicalIndex":
         analyzer = analyzer or GermanAnalyzer()
+        if not texts:  # bm25s cannot index nothing; an empty index simply finds nothing
+            return cls(None, analyzer, 0)
         corpus_tokens = [analyzer.tokens(text) or [""] for text in texts]
         bm25 = bm25s.BM25()
         bm25.index(corpus_tokens, show_progress=False)
@@ -29,18 +31,22 @@ class LexicalIndex:
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self._bm25.save(str(folder))
+        if self._bm25 is not None:
+            self._bm25.save(str(folder))
         data = {**self.analyzer.to_dict(), "size": self.size}
         (folder / _ANALYZER_FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> "LexicalIndex":
         data = json.loads((folder / _ANALYZER_FILE).read_text(encoding="utf-8"))
-        bm25 = bm25s.BM25.load(str(folder), mmap=False)
-        return cls(bm25, GermanAnalyzer.from_dict(data), int(data["size"]))
+        size = int(data["size"])
+        bm25 = bm25s.BM25.load(str(folder), mmap=False) if size else None
+        return cls(bm25, GermanAnalyzer.from_dict(data), size)
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """BM25 idf per analysed token; a token the corpus never uses gets the highest idf."""
+        if self._bm25 is None:
+            return {token: 1.0 for token in tokens}
         vocab, indptr = self._bm25.vocab_dict, self._bm25.scores["indptr"]
         n = self.size
         weights = {}
@@ -52,9 +58,11 @@ class LexicalIndex:
 
     def scores(self, question: str, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every passage; passages outside ``mask`` score 0."""
+        if self._bm25 is None:
+            return np.zeros(self.size, dtype=np.float32)
         vocab = self._bm25.vocab_dict
         token_ids = [vocab[t] for t in self.analyzer.tokens(question) if t in vocab]
-        if not token_ids or self.size == 0:
+        if not token_ids:
             return np.zeros(self.size, dtype=np.float32)
         scores = self._bm25.get_scores(token_ids, weight_mask=mask)
         return np.asarray(scores, dtype=np.float32)
