@@ -18,8 +18,8 @@ class IndexNotFound(KimError):
 class IndexIncompatible(KimError):
     def __init__(self, index_dir: object, reason: str) -> None:
         super().__init__(
-            f"Der Index in „{index_dir}“ passt nicht zu dieser Version ({reason}) – "
-            "bitte den Ordner löschen und `kim ingest` erneut ausführen."
+            f"Der Index in „{index_dir}“ passt nicht zu dieser Programmversion ({reason}) – "
+            "bitte `kim ingest` erneut ausführen, das baut ihn neu auf."
         )
 
 

@@ -19,12 +19,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import IndexBusy, IndexIncompatible, IndexNotFound
 from assistant.records import ChunkRecord
+from assistant.retrieval.analysis import ANALYZER_VERSION
 
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"
@@ -48,6 +49,7 @@ class Manifest:
     index_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     schema: int = SCHEMA_VERSION
     model: str | None = None  # the embedding model whose vectors serve this index, if any
+    analyzer: int = 0  # version of the lexical analysis the generation was built with
     generation: str = ""
     built_at: str = ""
     corpus_dirs: list[str] = field(default_factory=list)
@@ -88,6 +90,8 @@ class IndexDir:
             raise IndexIncompatible(self.root, f"manifest.json unlesbar: {err}") from err
         if manifest.schema != SCHEMA_VERSION:
             raise IndexIncompatible(self.root, f"Schema {manifest.schema} statt {SCHEMA_VERSION}")
+        if manifest.analyzer != ANALYZER_VERSION:
+            raise IndexIncompatible(self.root, f"Textanalyse {manifest.analyzer} statt {ANALYZER_VERSION}")
         return manifest
 
     def generation_path(self, name: str) -> Path:
@@ -114,7 +118,7 @@ class IndexDir:
 
     def commit(self, manifest: Manifest) -> None:
         """Atomically switch to the manifest's generation, then drop older generations."""
-        manifest.built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        manifest.built_at = datetime.now(UTC).isoformat(timespec="seconds")
         tmp = self.root / f"{MANIFEST}.tmp"
         with open(tmp, "w", encoding="utf-8") as out:
             out.write(manifest.to_json())

@@ -85,7 +85,7 @@ class VectorStore:
         result = self._collection.query(query_embeddings=[vector], n_results=k, where=where or None,
                                         include=["distances"])
         ids, distances = result["ids"][0], (result["distances"] or [[]])[0]
-        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances)]
+        return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
 
 
 def where_clause(filters: dict[str, Any]) -> dict[str, Any] | None:

@@ -5,6 +5,10 @@ import unicodedata
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nltk.tokenize.punkt import PunktTokenizer
 
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"})
 
@@ -40,7 +44,7 @@ def _punkt_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _german_punkt():  # type: ignore[no-untyped-def]
+def _german_punkt() -> "PunktTokenizer":
     import nltk
     from nltk.tokenize.punkt import PunktTokenizer
 

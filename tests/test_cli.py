@@ -37,7 +37,7 @@ def test_ingest_seeds_then_ask_json_contract(seeds_dir: Path, tmp_path: Path) ->
     holding = [c for c in answer["citations"] if "75 Mio" in c["text"]]
     assert holding and holding[0]["source"] == "002_be6f4e14f5fb29c9.txt"
     for item in answer["citations"] + answer["passages"]:
-        assert PASSAGE_FIELDS <= item.keys()
+        assert item.keys() >= PASSAGE_FIELDS
     assert {"retrieve", "answer"} <= answer["timings_ms"].keys()
     # A hub lookup of an uncached model takes 77 s offline; we must not wait on it.
     assert elapsed < 60, f"ingest + ask took {elapsed:.0f} s: something waited on the network"

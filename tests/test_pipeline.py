@@ -137,3 +137,22 @@ def test_missing_corpus_folder_is_a_clear_error(settings: Settings) -> None:
 
     with pytest.raises(KimError, match="existiert nicht"):
         ingest(settings, progress=False)
+
+
+def test_index_from_an_older_analysis_is_rebuilt(settings: Settings, seeds_dir: Path) -> None:
+    import json
+
+    from assistant.errors import IndexIncompatible
+
+    corpus = _corpus(settings)
+    shutil.copy(seeds_dir / "002_be6f4e14f5fb29c9.txt", corpus)
+    ingest(settings, progress=False)
+    manifest_path = settings.index_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["analyzer"] = 1
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(IndexIncompatible, match="kim ingest"):
+        Assistant.open(settings)
+    report = ingest(settings, progress=False)
+    assert report.added == ["002_be6f4e14f5fb29c9.txt"]
+    assert "75 Mio" in _answer(settings, "Wie viel Geld stand 2022 im Landeshaushalt bereit?")

@@ -69,6 +69,8 @@ def answer_units(text: str) -> list[str]:
     """Sentences of prose lines; a list item (a numbered question) is one unit."""
     units: list[str] = []
     for line in text.split("\n"):
+        if len(line.split()) <= 8 and not line.rstrip().endswith((".", "?", "!")):
+            continue  # a heading or a signature line, not a statement
         if _ITEM.match(line):
             units.append(line.strip())
         else:

@@ -7,6 +7,7 @@ passages of about ``target`` words, never more than ``max_words`` unless one uni
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from assistant.text import split_sentences
 
@@ -119,7 +120,7 @@ def _continues(prev: Block, block: Block) -> bool:
 def _number_ocr_items(blocks: list[Block]) -> list[Block]:
     """Give lost numbers back: between items n and m, exactly m-n-1 question-like blocks."""
     numbered = [i for i, b in enumerate(blocks) if b.number is not None and not b.dot]
-    for a, b in zip(numbered, numbered[1:]):
+    for a, b in pairwise(numbered):
         first, last = blocks[a].number or 0, blocks[b].number or 0
         between = blocks[a + 1:b]
         if not between or len(between) != last - first - 1:
@@ -181,10 +182,9 @@ def _pack(units: list[Unit], target: int, max_words: int) -> list[list[Unit]]:
 
 
 def _make_chunk(units: list[Unit], position: int, page_starts: list[int]) -> Chunk:
-    parts: list[str] = []
-    for prev, unit in zip([None, *units], units):
-        if prev is not None:
-            parts.append(" " if prev.block == unit.block else "\n")
+    parts = [units[0].text]
+    for prev, unit in pairwise(units):
+        parts.append(" " if prev.block == unit.block else "\n")
         parts.append(unit.text)
     start = units[0].start
     page = sum(1 for s in page_starts if s <= start)

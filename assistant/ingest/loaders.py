@@ -102,10 +102,10 @@ def _load_html(path: Path) -> LoadedDocument:
     title_tag = soup.find("title")
     for tag in soup(_NON_TEXT_TAGS):
         tag.decompose()
-    for tag in soup.find_all(attrs={"id": _NAV_HINT}) + soup.find_all(attrs={"class": _NAV_HINT}):
+    for tag in [*soup.find_all(id=_NAV_HINT), *soup.find_all(class_=_NAV_HINT)]:
         if not tag.decomposed and tag.name not in {"body", "main", "article"}:
             tag.decompose()
-    main = soup.find("main") or soup.find("article") or soup.find(attrs={"role": "main"})
+    main = soup.find("main") or soup.find("article") or soup.find(None, {"role": "main"})
     root = main or soup.body or soup
     heading = root.find("h1")
     title = _clean_title(heading.get_text(" ") if heading else None)

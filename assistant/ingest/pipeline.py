@@ -12,12 +12,13 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant.config import Settings
-from assistant.errors import DocumentError, KimError
+from assistant.errors import DocumentError, IndexIncompatible, KimError
 from assistant.indexdir import FileEntry, IndexDir, Manifest
 from assistant.ingest.chunking import chunk_pages
 from assistant.ingest.loaders import load_document
 from assistant.ingest.metadata import extract_metadata
 from assistant.records import ChunkRecord, chunk_id
+from assistant.retrieval.analysis import ANALYZER_VERSION
 from assistant.retrieval.dense import Embedder, ModelUnavailable, find_local_model, load_embedder
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.store import VectorStore
@@ -83,7 +84,7 @@ def ingest(settings: Settings, corpus_dirs: list[Path] | None = None,
 
 def _ingest_locked(settings: Settings, index: IndexDir, corpus_dirs: list[Path],
                    progress: bool) -> IngestReport:
-    old = index.read_manifest() if index.exists() else Manifest()
+    old = _previous_manifest(index)
     found = scan(corpus_dirs)
     report = IngestReport()
     entries, to_load = _plan(settings, old, found, report)
@@ -107,7 +108,7 @@ def _ingest_locked(settings: Settings, index: IndexDir, corpus_dirs: list[Path],
     records.sort(key=lambda r: (r.corpus, r.source, r.position))
 
     manifest = Manifest(index_id=old.index_id, corpus_dirs=[str(d) for d in corpus_dirs],
-                        files=entries, model=None)
+                        files=entries, model=None, analyzer=ANALYZER_VERSION)
     store = _embed(settings, index, manifest, records, model_name, progress, report)
     generation = index.new_generation(old.generation)
     index.write_chunks(generation, records)
@@ -119,6 +120,17 @@ def _ingest_locked(settings: Settings, index: IndexDir, corpus_dirs: list[Path],
     report.retrieval = "hybrid" if manifest.model else "lexical"
     _fill_totals(report, entries)
     return report
+
+
+def _previous_manifest(index: IndexDir) -> Manifest:
+    """The manifest to build on; an index from an incompatible version is rebuilt from scratch."""
+    if not index.exists():
+        return Manifest()
+    try:
+        return index.read_manifest()
+    except IndexIncompatible as err:
+        log.warning("%s", err)
+        return Manifest()
 
 
 def _plan(settings: Settings, old: Manifest, found: list[FoundFile],

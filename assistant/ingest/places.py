@@ -4,11 +4,11 @@ Used to recognise the municipality a council document belongs to when its letter
 say so plainly. Aliases map short forms found in running text to the official name.
 """
 
-KREISFREIE_STAEDTE = (
+KREISFREIE_STAEDTE = [*(
     "Bielefeld Bochum Bonn Bottrop Dortmund Duisburg Düsseldorf Essen Gelsenkirchen Hagen Hamm "
     "Herne Köln Krefeld Leverkusen Mönchengladbach Münster Oberhausen Remscheid Solingen "
     "Wuppertal Aachen"
-).split() + ["Mülheim an der Ruhr"]
+).split(), "Mülheim an der Ruhr"]
 
 KREISE = [
     "Kreis Borken", "Kreis Coesfeld", "Kreis Düren", "Ennepe-Ruhr-Kreis", "Kreis Euskirchen",
@@ -20,7 +20,7 @@ KREISE = [
     "Kreis Warendorf", "Kreis Wesel", "StädteRegion Aachen",
 ]
 
-KREISANGEHOERIGE_STAEDTE = (
+KREISANGEHOERIGE_STAEDTE = [*(
     "Castrop-Rauxel Gummersbach Marl Dorsten Gladbeck Herten Datteln Waltrop Oer-Erkenschwick "
     "Recklinghausen Bergneustadt Marienheide Lindlar Waldbröl Wiehl Radevormwald Wipperfürth "
     "Neuss Dormagen Grevenbroich Kaarst Meerbusch Moers Dinslaken Wesel Kamp-Lintfort Voerde Goch "
@@ -36,7 +36,7 @@ KREISANGEHOERIGE_STAEDTE = (
     "Paderborn Delbrück Höxter Warburg Brakel Heinsberg Erkelenz Geilenkirchen Hückelhoven "
     "Viersen Nettetal Kempen Willich Tönisvorst Würselen Eschweiler Stolberg Alsdorf "
     "Herzogenrath Baesweiler"
-).split() + [
+).split(),
     "Sankt Augustin", "Monheim am Rhein", "Emmerich am Rhein", "Haltern am See", "Bad Oeynhausen",
     "Bad Salzuflen", "Porta Westfalica", "Bad Berleburg",
 ]

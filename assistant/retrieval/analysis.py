@@ -14,13 +14,14 @@ import Stemmer
 
 from assistant.text import fold
 
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2  # bump whenever tokens change: indexes built before are rebuilt
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_URL = re.compile(r"(?:https?://|www\.)\S+")  # source links would flood the index with path words
 
 # Question words and fillers that say nothing about the topic, in addition to Snowball's list.
 _EXTRA_STOPWORDS = (
     "wer wen wem wann warum wieso weshalb welcher welche welches welchen welchem wieviel wieviele "
-    "viele gibt gab geben sagt steht stand standen bitte genau eigentlich denn eigentlich "
+    "viele gibt gab geben sagt steht stand standen bitte genau eigentlich denn "
     "konnen koennen konnte mussen soll sollen sollte wurde wurden worden ja nein"
 ).split()
 
@@ -42,6 +43,7 @@ class GermanAnalyzer:
 
     def words(self, text: str) -> list[str]:
         """Folded word forms without stop words, before stemming."""
+        text = _URL.sub(" ", text)
         return [t for t in _TOKEN.findall(fold(text)) if t not in self._stop]
 
     def tokens(self, text: str) -> list[str]:

@@ -108,7 +108,7 @@ def test_encrypted_pdf_is_named_as_such(tmp_path: Path) -> None:
 
 def test_pdf_without_text_asks_for_ocr(tmp_path: Path) -> None:
     path = write_pdf(tmp_path / "scan.pdf", [""])
-    with pytest.raises(DocumentError, match="keinen Text|keinen lesbaren Text"):
+    with pytest.raises(DocumentError, match=r"keinen Text|keinen lesbaren Text"):
         load_document(path)
 
 

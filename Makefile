@@ -1,0 +1,45 @@
+# One-command developer loop. Every target sets up .venv first (lean: CPU-only torch).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# The CPU build of torch. Where pip does not find it by itself, point TORCH_INDEX at PyTorch's
+# CPU wheel index (see README); a plain `torch` would pull several GB of CUDA packages.
+TORCH_SPEC ?= torch==2.13.0
+TORCH_INDEX ?=
+FRAGE ?= Wer ist Mitglied der Lenkungsgruppe?
+
+.PHONY: run ask test lint eval bench clean
+
+$(VENV)/.base:
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q "$(TORCH_SPEC)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	touch $@
+
+$(VENV)/.run: $(VENV)/.base pyproject.toml
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.run
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+## run: build the index from corpus/ (incremental) and answer FRAGE
+run: $(VENV)/.run
+	$(VENV)/bin/kim ingest
+	$(VENV)/bin/kim ask "$(FRAGE)"
+
+ask: run
+
+## test: all tests (real Chroma server, real MiniLM weights)
+# pytest's exit 5 ("no tests collected") is passed on as 5 so that .ci/run can tell it apart.
+test: $(VENV)/.dev
+	@$(PY) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: keine Tests gefunden (Exit 5)" >&2; fi; exit $$rc
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy assistant
+
+bench: $(VENV)/.dev
+	$(PY) benchmarks/bench_reingest.py
+
+clean:
+	rm -rf $(VENV) index/manifest.json index/generations index/chroma
