@@ -15,6 +15,7 @@ from assistant.records import FILTER_ALIASES, FILTER_KEYS, ChunkRecord
 from assistant.retrieval.dense import ModelUnavailable, load_embedder
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
+from assistant.store import open_index_store
 
 log = logging.getLogger(__name__)
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -51,12 +52,10 @@ class Assistant:
         if manifest.model and settings.dense_enabled:
             try:
                 embedder = load_embedder(manifest.model, settings.embed_batch_size)
-                from assistant.ingest.pipeline import open_store
-
-                store = open_store(settings, index, manifest.index_id, embedder)
-            except ModelUnavailable as err:
-                notice = f"{err} Es wird nur lexikalisch gesucht."
-            except KimError as err:
+                store = open_index_store(settings, index.chroma_path, manifest.index_id,
+                                         embedder.name, embedder.dimension)
+            except (ModelUnavailable, KimError) as err:
+                embedder, store = None, None
                 notice = f"{err} Es wird nur lexikalisch gesucht."
         elif manifest.model is None:
             notice = "Der Index enthält keine Vektoren (kein Modell beim Aufbau) – lexikalische Suche."

@@ -5,14 +5,18 @@ Embedded (`PersistentClient` under the index folder) by default; a `chroma run` 
 default embedding function (which downloads weights) is never used.
 """
 
+import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from assistant.errors import StoreUnavailable
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 log = logging.getLogger(__name__)
 _BATCH = 1000
@@ -86,6 +90,14 @@ class VectorStore:
                                         include=["distances"])
         ids, distances = result["ids"][0], (result["distances"] or [[]])[0]
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+
+def open_index_store(settings: "Settings", chroma_path: Path, index_id: str, model_name: str,
+                     dimension: int) -> VectorStore:
+    """The collection of one index and one model: vectors of different models never mix."""
+    model_key = hashlib.sha1(model_name.strip().encode("utf-8")).hexdigest()[:12]
+    name = f"kim-{index_id}-{model_key}-{dimension}"
+    return VectorStore.open(name, chroma_path, settings.chroma_host, settings.chroma_port)
 
 
 def where_clause(filters: dict[str, Any]) -> dict[str, Any] | None:

@@ -19,9 +19,9 @@ from assistant.ingest.loaders import load_document
 from assistant.ingest.metadata import extract_metadata
 from assistant.records import ChunkRecord, chunk_id
 from assistant.retrieval.analysis import ANALYZER_VERSION
-from assistant.retrieval.dense import Embedder, ModelUnavailable, find_local_model, load_embedder
+from assistant.retrieval.dense import ModelUnavailable, find_local_model, load_embedder
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.store import VectorStore
+from assistant.store import VectorStore, open_index_store
 
 log = logging.getLogger(__name__)
 
@@ -215,7 +215,8 @@ def _embed(settings: Settings, index: IndexDir, manifest: Manifest, records: lis
     except ModelUnavailable as err:
         report.model_note = f"{err} Es wird nur lexikalisch gesucht."
         return None
-    store = open_store(settings, index, manifest.index_id, embedder)
+    store = open_index_store(settings, index.chroma_path, manifest.index_id, embedder.name,
+                             embedder.dimension)
     missing = set(store.missing([r.id for r in records]))
     todo = [r for r in records if r.id in missing]
     if todo:
@@ -224,13 +225,6 @@ def _embed(settings: Settings, index: IndexDir, manifest: Manifest, records: lis
                      [r.metadata() for r in todo])
     manifest.model = model_name
     return store
-
-
-def open_store(settings: Settings, index: IndexDir, index_id: str, embedder: Embedder) -> VectorStore:
-    from assistant.retrieval.dense import model_key
-
-    name = f"kim-{index_id}-{model_key(embedder.name)}-{embedder.dimension}"
-    return VectorStore.open(name, index.chroma_path, settings.chroma_host, settings.chroma_port)
 
 
 def _fill_totals(report: IngestReport, entries: dict[str, FileEntry]) -> None:

@@ -6,7 +6,6 @@ Question time never touches the network: a Hugging Face name is looked up in the
 so; a different model is never swapped in silently.
 """
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,11 +42,6 @@ class Embedder:
         vectors = self.model.encode(texts, batch_size=self.batch_size, show_progress_bar=progress,
                                     normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(vectors, dtype=np.float32)
-
-
-def model_key(name: str) -> str:
-    """A short, stable id for a model, used in Chroma collection names."""
-    return hashlib.sha1(name.strip().encode("utf-8")).hexdigest()[:12]
 
 
 def find_local_model(name: str) -> Path:
