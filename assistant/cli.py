@@ -43,14 +43,13 @@ def _configure(verbose: bool) -> None:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on its own logger
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
     if getattr(args, "index", None):
         overrides["index_dir"] = Path(args.index)
-    if getattr(args, "corpus", None):
+    if getattr(args, "corpus", None) and args.command != "eval":
         overrides["corpus_dirs"] = [Path(c) for c in args.corpus]
     return Settings(**overrides)
 
@@ -79,6 +78,22 @@ def build_parser() -> argparse.ArgumentParser:
                    help="z. B. doc_type=Anfrage, body=Kreis Kleve, year=2023")
     p.add_argument("--index", metavar="ORDNER")
     p.set_defaults(handler=cmd_ask)
+
+    p = sub.add_parser("eval", help="Goldfragen auswerten (Qualitäts-Gate)")
+    p.add_argument("--set", action="append", type=Path, metavar="DATEI.jsonl",
+                   help="Goldfragen (Vorgabe: alle Sets aus evals/sets.toml)")
+    p.add_argument("--corpus", action="append", metavar="ORDNER", help="Dokumente zu --set")
+    p.add_argument("--index", metavar="ORDNER", help="Indexordner behalten (Vorgabe: temporär)")
+    p.add_argument("--modes", default="lexical,dense,hybrid",
+                   help="eigene Suchmodi (Vorgabe: lexical,dense,hybrid)")
+    p.add_argument("--baselines", default="bm25,vector",
+                   help="LlamaIndex-Vergleiche: bm25, vector oder none")
+    p.add_argument("--model", help="Einbettungsmodell für dense/hybrid (Name oder Ordner)")
+    p.add_argument("--thresholds", type=Path, default=Path("evals/thresholds.toml"))
+    p.add_argument("--json-out", type=Path, metavar="DATEI", help="alle Ergebnisse als JSON")
+    p.add_argument("--report", type=Path, metavar="ORDNER",
+                   help="Markdown-Bericht und Diagramm schreiben (z. B. evals/reports)")
+    p.set_defaults(handler=cmd_eval)
 
     p = sub.add_parser("status", help="Zustand des Index anzeigen")
     p.add_argument("--index", metavar="ORDNER")
@@ -187,6 +202,41 @@ def print_answer(answer: Any, out: TextIO) -> None:
         print(f"    „{excerpt[:300]}{'…' if len(excerpt) > 300 else ''}“", file=out)
     if answer.notice:
         print(f"\nHinweis: {answer.notice}", file=out)
+
+
+def _names(value: str, allowed: tuple[str, ...], option: str) -> list[str]:
+    names = [n.strip() for n in value.split(",") if n.strip() and n.strip() != "none"]
+    unknown = [n for n in names if n not in allowed]
+    if unknown:
+        raise InvalidFilter(f"{option}: unbekannt {', '.join(unknown)} – möglich: {', '.join(allowed)}.")
+    return names
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.evaluation import report, runner
+
+    # The baselines' readers warn about optional packages a newcomer would not install either.
+    logging.getLogger("llama_index").setLevel(logging.ERROR)
+    modes = _names(args.modes, runner.KIM_MODES, "--modes")
+    baselines = _names(args.baselines, runner.BASELINES, "--baselines")
+    if args.model:
+        settings = settings.model_copy(update={"embed_model": args.model})
+    corpus = [Path(c) for c in args.corpus] if args.corpus else None
+    specs = runner.load_sets(Path("evals/sets.toml"), args.set, corpus)
+    results = runner.evaluate(specs, settings, modes, baselines,
+                              Path(args.index) if args.index else None)
+    print(report.markdown_tables(results))
+    if args.json_out:
+        report.write_json(results, args.json_out)
+    if args.report:
+        primary = "kim-lexical" if "lexical" in modes else next(iter(results[0].summary), "")
+        print(f"Bericht: {report.write_report(results, args.report, primary)}")
+    violations = runner.check_gate(results, args.thresholds)
+    for line in violations:
+        print(f"Gate verfehlt: {line}", file=sys.stderr)
+    if not violations:
+        print(f"Gate bestanden ({args.thresholds}).")
+    return EXIT_FAIL if violations else EXIT_OK
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:

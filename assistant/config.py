@@ -1,6 +1,7 @@
 """The one settings object. Read once by the entry points and passed down; nothing else reads the env."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -23,6 +24,8 @@ class Settings(BaseSettings):
     # or a folder holding a sentence-transformers model. "none" switches dense retrieval off.
     embed_model: str = DEFAULT_EMBED_MODEL
     embed_batch_size: int = 32
+    # auto = hybrid when the index has vectors and the model loads, else lexical.
+    retrieval_mode: Literal["auto", "lexical", "dense", "hybrid"] = "auto"
 
     top_k: int = Field(default=5, ge=1, le=50)
 

@@ -12,10 +12,10 @@ from assistant.config import Settings
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 from assistant.indexdir import IndexDir, Manifest
 from assistant.records import FILTER_ALIASES, FILTER_KEYS, ChunkRecord
-from assistant.retrieval.dense import ModelUnavailable, load_embedder
+from assistant.retrieval.dense import Embedder, ModelUnavailable, load_embedder
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.store import open_index_store
+from assistant.store import VectorStore, open_index_store
 
 log = logging.getLogger(__name__)
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -48,23 +48,11 @@ class Assistant:
         generation = index.generation_path(manifest.generation)
         records = index.read_chunks(manifest.generation)
         lexical = LexicalIndex.load(generation / "lexical")
-        embedder, store, notice = None, None, ""
-        if manifest.model and settings.dense_enabled:
-            try:
-                embedder = load_embedder(manifest.model, settings.embed_batch_size)
-                store = open_index_store(settings, index.chroma_path, manifest.index_id,
-                                         embedder.name, embedder.dimension)
-            except (ModelUnavailable, KimError) as err:
-                embedder, store = None, None
-                notice = f"{err} Es wird nur lexikalisch gesucht."
-        elif manifest.model is None:
-            notice = "Der Index enthält keine Vektoren (kein Modell beim Aufbau) – lexikalische Suche."
-        else:
-            notice = "Dichte Suche ist abgeschaltet (KIM_EMBED_MODEL=none) – lexikalische Suche."
+        embedder, store, notice = _dense_side(settings, index, manifest)
         if notice:
             log.info("%s", notice)
-        return cls(settings, manifest, records, HybridRetriever(records, lexical, embedder, store),
-                   notice)
+        retriever = HybridRetriever(records, lexical, embedder, store, settings.retrieval_mode)
+        return cls(settings, manifest, records, retriever, notice)
 
     def status(self) -> Status:
         files = self.manifest.files.values()
@@ -106,6 +94,25 @@ class Assistant:
             raise InvalidQuestion("Die Frage enthält keine Wörter – bitte eine Frage in Worten "
                                   "stellen.")
         return question
+
+
+def _dense_side(settings: Settings, index: IndexDir, manifest: Manifest
+                ) -> tuple[Embedder | None, VectorStore | None, str]:
+    """The index's own model and vectors, or the reason why retrieval stays lexical."""
+    if settings.retrieval_mode == "lexical":
+        return None, None, ""
+    if manifest.model is None:
+        return None, None, ("Der Index enthält keine Vektoren (kein Modell beim Aufbau) – "
+                            "lexikalische Suche.")
+    if not settings.dense_enabled:
+        return None, None, "Dichte Suche ist abgeschaltet (KIM_EMBED_MODEL=none) – lexikalische Suche."
+    try:
+        embedder = load_embedder(manifest.model, settings.embed_batch_size)
+        store = open_index_store(settings, index.chroma_path, manifest.index_id, embedder.name,
+                                 embedder.dimension)
+    except (ModelUnavailable, KimError) as err:
+        return None, None, f"{err} Es wird nur lexikalisch gesucht."
+    return embedder, store, ""
 
 
 def parse_filters(raw: dict[str, Any] | list[str]) -> dict[str, Any]:

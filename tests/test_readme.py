@@ -35,3 +35,16 @@ def test_make_run_answers_from_the_shipped_corpus(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Quellen:" in result.stdout and "[1]" in result.stdout
     assert "Lenkungsgruppe" in result.stdout
+
+
+def test_readme_shows_the_latest_eval_tables_and_chart() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("update_readme", REPO / "evals" / "update_readme.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    report = (REPO / "evals" / "reports" / "latest.md").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert module.report_tables(report) in readme, "run `make eval` to refresh the README"
+    assert "(evals/reports/latest.png)" in readme and (REPO / "evals/reports/latest.png").is_file()

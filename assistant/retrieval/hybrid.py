@@ -34,23 +34,31 @@ class HybridRetriever:
     """Uses the dense side only when a model and a vector store are given."""
 
     def __init__(self, records: list[ChunkRecord], lexical: LexicalIndex,
-                 embedder: Embedder | None = None, store: VectorStore | None = None) -> None:
+                 embedder: Embedder | None = None, store: VectorStore | None = None,
+                 prefer: str = "auto") -> None:
         self.records = records
         self.lexical = lexical
         self.embedder = embedder
         self.store = store
+        self.prefer = prefer
         self._by_id = {r.id: i for i, r in enumerate(records)}
 
     @property
     def mode(self) -> str:
-        return "hybrid" if self.embedder is not None and self.store is not None else "lexical"
+        """What actually runs: the preferred mode when vectors are at hand, else lexical."""
+        if self.embedder is None or self.store is None or self.prefer == "lexical":
+            return "lexical"
+        return "hybrid" if self.prefer == "auto" else self.prefer
 
     def retrieve(self, question: str, k: int, filters: dict[str, Any]) -> list[Hit]:
+        mode = self.mode
+        if mode == "dense":
+            dense = self._dense(question, k, filters)
+            return [Hit(self.records[i], s, dense_rank=r) for r, (i, s) in enumerate(dense)]
         lexical = self._lexical(question, CANDIDATES, filters)
-        if self.mode == "lexical":
+        if mode == "lexical":
             return [Hit(self.records[i], s, lexical_rank=r) for r, (i, s) in enumerate(lexical[:k])]
-        dense = self._dense(question, CANDIDATES, filters)
-        return self._fuse(lexical, dense, k)
+        return self._fuse(lexical, self._dense(question, CANDIDATES, filters), k)
 
     def _mask(self, filters: dict[str, Any]) -> np.ndarray | None:
         if not filters:

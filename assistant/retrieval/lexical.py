@@ -10,6 +10,7 @@ import numpy as np
 from assistant.retrieval.analysis import GermanAnalyzer
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import and would chatter
 _ANALYZER_FILE = "analyzer.json"
 
 

@@ -1,0 +1,115 @@
+"""The systems `kim eval` compares: our modes, and the LlamaIndex defaults a newcomer would use."""
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from assistant.engine import Assistant
+from assistant.evaluation.gold import GoldQuestion, contains_answer
+from assistant.evaluation.metrics import Outcome
+from assistant.ingest.pipeline import scan
+
+
+@dataclass
+class Passage:
+    id: str
+    text: str
+    stem: str  # file stem, as gold sets name documents
+
+
+class System(Protocol):
+    name: str
+
+    def run(self, question: GoldQuestion) -> Outcome: ...
+
+
+def _relevant(passages: list[Passage], question: GoldQuestion) -> set[str]:
+    if not question.answerable:
+        return set()
+    return {p.id for p in passages if contains_answer(p.text, question.answer_contains)}
+
+
+def _ranked_docs(stems: list[str]) -> list[str]:
+    return list(dict.fromkeys(stems))
+
+
+class KimSystem:
+    """Our assistant in one retrieval mode, asked exactly as `kim ask` asks."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.name = f"kim-{assistant.retriever.mode}"
+        self.passages = [Passage(r.id, r.text, Path(r.source).stem) for r in assistant.records]
+
+    def run(self, question: GoldQuestion) -> Outcome:
+        started = time.perf_counter()
+        answer = self.assistant.ask(question.question, top_k=10)
+        latency = (time.perf_counter() - started) * 1000
+        groups = question.answer_contains
+        return Outcome(
+            qid=question.id, kind=question.kind, answerable=question.answerable,
+            ranked_passages=[p.chunk_id for p in answer.passages],
+            ranked_docs=_ranked_docs([Path(p.source).stem for p in answer.passages]),
+            relevant_passages=_relevant(self.passages, question),
+            relevant_docs=set(question.relevant), latency_ms=latency,
+            answered=not answer.abstained,
+            answer_correct=not answer.abstained and contains_answer(answer.answer, groups),
+            citation_supported=any(contains_answer(c.text, groups) for c in answer.citations),
+            answer_text=answer.answer,
+        )
+
+
+class LlamaIndexSystem:
+    """A LlamaIndex retriever over SentenceSplitter defaults; retrieval only, no answers."""
+
+    def __init__(self, name: str, retriever: Any, nodes: list[Any]) -> None:
+        self.name = name
+        self.retriever = retriever
+        self.passages = [Passage(n.node_id, n.get_content(), _stem(n)) for n in nodes]
+
+    def run(self, question: GoldQuestion) -> Outcome:
+        started = time.perf_counter()
+        hits = self.retriever.retrieve(question.question)
+        latency = (time.perf_counter() - started) * 1000
+        return Outcome(
+            qid=question.id, kind=question.kind, answerable=question.answerable,
+            ranked_passages=[h.node.node_id for h in hits],
+            ranked_docs=_ranked_docs([_stem(h.node) for h in hits]),
+            relevant_passages=_relevant(self.passages, question),
+            relevant_docs=set(question.relevant), latency_ms=latency,
+        )
+
+
+def _stem(node: Any) -> str:
+    return Path(str(node.metadata.get("file_name", ""))).stem
+
+
+def llamaindex_nodes(corpus_dirs: list[Path]) -> list[Any]:
+    """Documents as SimpleDirectoryReader reads them, cut by SentenceSplitter's defaults."""
+    from llama_index.core import SimpleDirectoryReader
+    from llama_index.core.node_parser import SentenceSplitter
+
+    files = [f.path for f in scan(corpus_dirs)]  # the same files our ingest reads
+    documents = SimpleDirectoryReader(input_files=files).load_data() if files else []
+    return SentenceSplitter().get_nodes_from_documents(documents)
+
+
+def llamaindex_bm25(nodes: list[Any], top_k: int = 10) -> LlamaIndexSystem:
+    """BM25Retriever as the docs show it, with the German Snowball stemmer set."""
+    import Stemmer
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=top_k,
+                                            stemmer=Stemmer.Stemmer("german"), language="german")
+    return LlamaIndexSystem("llamaindex-bm25", retriever, nodes)
+
+
+def llamaindex_vector(nodes: list[Any], model: str, top_k: int = 10) -> LlamaIndexSystem:
+    """VectorStoreIndex (in memory) with HuggingFaceEmbedding; models passed, never global Settings."""
+    from llama_index.core import VectorStoreIndex
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+    embed = HuggingFaceEmbedding(model_name=model, device="cpu")
+    index = VectorStoreIndex(nodes, embed_model=embed)
+    return LlamaIndexSystem("llamaindex-vector", index.as_retriever(similarity_top_k=top_k), nodes)

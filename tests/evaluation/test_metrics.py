@@ -1,0 +1,42 @@
+"""Metrics on hand-made outcomes whose values are known."""
+
+import pytest
+
+from assistant.evaluation.metrics import Outcome, summarize
+
+
+def outcome(qid: str, ranked: list[str], relevant: set[str], answerable: bool = True,
+            answered: bool | None = True, correct: bool = False) -> Outcome:
+    return Outcome(qid=qid, kind="fact", answerable=answerable, ranked_passages=ranked,
+                   ranked_docs=ranked, relevant_passages=relevant, relevant_docs=relevant,
+                   latency_ms=10.0, answered=answered, answer_correct=correct,
+                   citation_supported=correct)
+
+
+def test_ranking_metrics() -> None:
+    result = summarize([
+        outcome("a", ["x", "y"], {"x"}, correct=True),   # rank 1
+        outcome("b", ["y", "x"], {"x"}),                 # rank 2
+        outcome("c", ["y", "z"], set()),                 # no relevant passage at all: counts 0
+    ])
+    assert result["passage_hit_at_1"] == pytest.approx(1 / 3)
+    assert result["passage_hit_at_3"] == pytest.approx(2 / 3)
+    assert result["passage_mrr_at_10"] == pytest.approx((1 + 0.5 + 0) / 3)
+    assert result["answer_correctness"] == pytest.approx(1 / 3)
+
+
+def test_abstention_metrics() -> None:
+    result = summarize([
+        outcome("p1", ["x"], {"x"}, answered=True, correct=True),
+        outcome("p2", ["x"], {"x"}, answered=False),                   # false abstention
+        outcome("n1", ["x"], set(), answerable=False, answered=False),  # right abstention
+        outcome("n2", ["x"], set(), answerable=False, answered=True),   # should have abstained
+    ])
+    assert result["abstention_recall"] == pytest.approx(0.5)
+    assert result["abstention_precision"] == pytest.approx(0.5)
+    assert result["false_abstention"] == pytest.approx(0.5)
+
+
+def test_retrieval_only_systems_have_no_answer_metrics() -> None:
+    result = summarize([outcome("a", ["x"], {"x"}, answered=None)])
+    assert result["answer_correctness"] is None and result["passage_hit_at_1"] == 1.0
