@@ -1,30 +1,47 @@
 """Extractive answers: the best sentences of the best passages, each cited with [n].
 
-The evidence measure is idf-weighted coverage: the share of the question's informative terms
-(by idf) that a passage or sentence contains. It is comparable across questions, unlike raw BM25.
+Evidence is idf-weighted coverage: the share of the question's informative terms (by idf) that a
+passage or sentence contains — comparable across questions, unlike raw BM25. Places the question
+names act as filters, not as evidence. A sentence scores by its own coverage, its passage's
+coverage (title, body and date included), and whether it holds the kind of answer asked for.
+The assistant abstains when the evidence is weak, or when no top passage is about the place,
+year, party or committee the question names.
 """
 
-import re
 from dataclasses import dataclass
 
 from assistant.answer.models import ABSTAIN_TEXT, Passage
+from assistant.answer.question import QuestionProfile, named_places, passage_matches, profile, unit_kinds
+from assistant.answer.units import Unit, answer_units
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.text import split_sentences
+from assistant.text import fold
 
-MIN_PASSAGE_COVERAGE = 0.45  # below this the best passage does not answer the question
-MIN_SENTENCE_COVERAGE = 0.25
-KEEP_RATIO = 0.75  # further sentences must score at least this share of the best one
-MAX_SENTENCES = 3
 ANSWER_PASSAGES = 3
-_ITEM = re.compile(r"^(?:\d{1,2}\s?[.)]|[-–•·*→▪►✓])\s*")
+_ROLE_FOR = {"signed": "signature", "addressed": "addressee"}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Thresholds chosen on both gold sets together by evals/calibrate.py (never per question)."""
+    min_passage_coverage: float = 0.1  # below: the best passage does not answer the question
+    min_unit_score: float = 0.1  # below: no sentence answers it
+    min_own_coverage: float = 0.05  # a sentence must share this much with the question itself
+    max_unknown_share: float = 0.8  # above: the question's key terms never occur in the corpus
+    keep_ratio: float = 0.5  # further sentences must score this share of the best one
+    type_bonus: float = 0.2  # a sentence with the kind of answer asked for (person/date/number)
+    role_bonus: float = 0.5  # the signature for "who signed", the salutation for "to whom"
+    max_units: int = 4
+    max_list_units: int = 8
+
+
+CALIBRATION = Calibration()
 
 
 @dataclass
 class _Candidate:
-    text: str
+    unit: Unit
     hit_rank: int
-    order: int
     score: float
     tokens: frozenset[str]
 
@@ -36,57 +53,91 @@ class Extract:
     citations: list[Passage]
 
 
-def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex) -> Extract:
-    analyzer = lexical.analyzer
-    q_tokens = sorted(set(analyzer.tokens(question)))
-    weights = lexical.idf(q_tokens)
-    total = sum(weights.values())
-    if not hits or total <= 0:
-        return Extract(ABSTAIN_TEXT, True, [])
+def _abstain() -> Extract:
+    return Extract(ABSTAIN_TEXT, True, [])
 
-    def coverage(tokens: frozenset[str]) -> float:
+
+def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
+                   calibration: Calibration = CALIBRATION) -> Extract:
+    analyzer = lexical.analyzer
+    asked = profile(question)
+    place_tokens = {t for place in asked.places for t in analyzer.tokens(place)}
+    terms = sorted(set(analyzer.query_tokens(question)) - place_tokens)
+    weights = lexical.idf(terms)
+    total = sum(weights.values())
+    unknown = sum(w for t, w in weights.items() if not lexical.knows(t))
+    if total <= 0 or unknown / total > calibration.max_unknown_share:
+        return _abstain()
+    top = {rank: hit for rank, hit in enumerate(hits[:ANSWER_PASSAGES])
+           if passage_matches(fold(hit.record.index_text), asked)}
+    if not top:
+        return _abstain()
+
+    def coverage(text: str) -> float:
+        tokens = set(analyzer.tokens(text))
         return sum(w for t, w in weights.items() if t in tokens) / total
 
-    top = hits[:ANSWER_PASSAGES]
-    headers = [frozenset(analyzer.tokens(h.record.header)) for h in top]
-    best_passage = max(coverage(frozenset(analyzer.tokens(h.record.index_text))) for h in top)
-    if best_passage < MIN_PASSAGE_COVERAGE:
-        return Extract(ABSTAIN_TEXT, True, [])
-
-    candidates = []
-    for rank, hit in enumerate(top):
-        for order, unit in enumerate(answer_units(hit.record.text)):
-            tokens = frozenset(analyzer.tokens(unit))
-            score = coverage(tokens | headers[rank]) * (1.0 - 0.05 * rank)
-            candidates.append(_Candidate(unit, rank, order, score, tokens))
-    chosen = _select(candidates)
-    if not chosen:
-        return Extract(ABSTAIN_TEXT, True, [])
-    return _compose(chosen, top)
+    context = {rank: coverage(hit.record.index_text) for rank, hit in top.items()}
+    if max(context.values()) < calibration.min_passage_coverage:
+        return _abstain()
+    candidates = [
+        _Candidate(unit, rank, _score(unit, coverage(unit.text), context[rank], rank, asked,
+                                      calibration), frozenset(analyzer.tokens(unit.text)))
+        for rank, hit in top.items() for unit in answer_units(hit.record.text)
+        if _unit_fits(unit, hit, asked)
+    ]
+    chosen = _select(candidates, asked, calibration)
+    return _compose(chosen, top) if chosen else _abstain()
 
 
-def answer_units(text: str) -> list[str]:
-    """Sentences of prose lines; a list item (a numbered question) is one unit."""
-    units: list[str] = []
-    for line in text.split("\n"):
-        if len(line.split()) <= 8 and not line.rstrip().endswith((".", "?", "!")):
-            continue  # a heading or a signature line, not a statement
-        if _ITEM.match(line):
-            units.append(line.strip())
-        else:
-            units.extend(split_sentences(line))
-    return units
+def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile) -> bool:
+    """Only a sentence about the place and year asked for, holding a number or date if one is
+    asked for, can answer. A passage whose header names the place is about it as a whole."""
+    folded = fold(unit.text)
+    about_place = all(p in fold(hit.record.header) for p in asked.places)
+    if not about_place and not any(p in named_places(folded) for p in asked.places):
+        return False
+    # A dated letter is about its year; an overview's date is only when it was written.
+    dated_letter = hit.record.doc_type != "Überblick" and str(hit.record.year) in asked.years
+    if asked.years and not dated_letter and not all(year in folded for year in asked.years):
+        return False
+    wanted = asked.expects & {"number", "date"}
+    return unit.role is not None or not wanted or bool(wanted & unit_kinds(unit.text))
 
 
-def _select(candidates: list[_Candidate]) -> list[_Candidate]:
-    ranked = sorted(candidates, key=lambda c: (-c.score, c.hit_rank, c.order))
-    if not ranked or ranked[0].score < MIN_SENTENCE_COVERAGE:
+def _score(unit: Unit, own: float, context: float, rank: int, asked: QuestionProfile,
+           calibration: Calibration) -> float:
+    score = 0.6 * own + 0.4 * context - 0.03 * rank
+    wanted_roles = {role for intent, role in _ROLE_FOR.items() if intent in asked.expects}
+    dates_document = unit.role == "date_line" and "date" in asked.expects and asked.about_document
+    if (unit.role and unit.role in wanted_roles) or dates_document:
+        score += calibration.role_bonus
+    elif own < calibration.min_own_coverage:
+        return 0.0  # shares (almost) nothing with the question
+    elif asked.expects & unit_kinds(unit.text):
+        score += calibration.type_bonus
+    if unit.text.endswith("?") and not asked.about_asking:
+        return 0.0  # an inquiry's own question is no answer to a question of fact
+    words = len(unit.text.split())
+    return score * min(1.0, 60 / words) if words else 0.0
+
+
+def _select(candidates: list[_Candidate], asked: QuestionProfile,
+            calibration: Calibration) -> list[_Candidate]:
+    ranked = sorted(candidates, key=lambda c: (-c.score, c.hit_rank, c.unit.order))
+    if not ranked or ranked[0].score < calibration.min_unit_score:
         return []
-    best = ranked[0].score
-    chosen = [ranked[0]]
+    best = ranked[0]
+    wants_list = "list" in asked.expects and best.unit.item
+    limit = calibration.max_list_units if wants_list else calibration.max_units
+    chosen = [best]
     for cand in ranked[1:]:
-        if len(chosen) == MAX_SENTENCES or cand.score < KEEP_RATIO * best:
+        if len(chosen) == limit:
             break
+        same_list = wants_list and cand.unit.item and cand.hit_rank == best.hit_rank
+        same_role = best.unit.role is not None and cand.unit.role == best.unit.role
+        if not (same_list or same_role) and cand.score < calibration.keep_ratio * best.score:
+            continue
         if all(_jaccard(cand.tokens, c.tokens) < 0.6 for c in chosen):
             chosen.append(cand)
     return chosen
@@ -96,9 +147,10 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 1.0
 
 
-def _compose(chosen: list[_Candidate], top: list[Hit]) -> Extract:
-    """Group by passage (best passage first), document order inside a passage; number citations."""
-    chosen.sort(key=lambda c: (c.hit_rank, c.order))
+def _compose(chosen: list[_Candidate], top: dict[int, Hit]) -> Extract:
+    """Best passage first, document order inside a passage; citations numbered as they appear."""
+    first_seen = {c.hit_rank: i for i, c in reversed(list(enumerate(chosen)))}
+    chosen.sort(key=lambda c: (first_seen[c.hit_rank], c.unit.order))
     numbers: dict[int, int] = {}
     citations: list[Passage] = []
     parts: list[str] = []
@@ -108,6 +160,7 @@ def _compose(chosen: list[_Candidate], top: list[Hit]) -> Extract:
             hit = top[cand.hit_rank]
             citations.append(Passage.of(numbers[cand.hit_rank], hit.record, hit.score))
         n = numbers[cand.hit_rank]
-        citations[n - 1].quotes.append(cand.text)
-        parts.append(f"{cand.text} [{n}]")
-    return Extract(" ".join(parts), False, citations)
+        citations[n - 1].quotes.append(cand.unit.text)
+        separator = "\n" if (cand.unit.item or cand.unit.role) and parts else " "
+        parts.append(f"{separator if parts else ''}{cand.unit.text} [{n}]")
+    return Extract("".join(parts), False, citations)

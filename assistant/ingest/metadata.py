@@ -28,7 +28,7 @@ DATE_PATTERN = (
 _DATE = re.compile(DATE_PATTERN, re.IGNORECASE)
 _LABELLED_DATE = re.compile(rf"Datum\s*:?\s*(?:{DATE_PATTERN})", re.IGNORECASE)
 _NAME = r"[A-ZÄÖÜ][\wäöüß]+(?:-[A-ZÄÖÜ][\wäöüß]+)*(?: (?:an der|am) [A-ZÄÖÜ][\wäöüß]+)?"
-_DATE_LINE = re.compile(rf"^[ \t]*(?P<place>{_NAME}),?[ \t]+(?:den[ \t]+)?(?:{DATE_PATTERN})[ \t]*$",
+DATE_LINE = re.compile(rf"^[ \t]*(?P<place>{_NAME}),?[ \t]+(?:den[ \t]+)?(?:{DATE_PATTERN})[ \t]*$",
                         re.MULTILINE | re.IGNORECASE)
 _KREISTAG = re.compile(rf"Kreistag(?:sfraktion)?\s+(?:des\s+Kreises\s+)?(?P<name>{_NAME})")
 _CITY_COUNCIL = re.compile(rf"\bRat(?:es)?\s+der\s+(?:Stadt|Gemeinde)\s+(?P<name>{_NAME})")
@@ -136,7 +136,7 @@ def _date_from_match(match: re.Match[str]) -> str:
 
 def find_document_date(text: str) -> str:
     """The date of the document: a "Datum:" label, else a letter date line, else the first date."""
-    for pattern in (_LABELLED_DATE, _DATE_LINE):
+    for pattern in (_LABELLED_DATE, DATE_LINE):
         for match in pattern.finditer(text):
             found = _date_from_match(match)
             if found:
@@ -154,7 +154,7 @@ def find_body(text: str) -> str:
         return f"Kreis {canonical_place(match['name'])}"
     if match := _CITY_COUNCIL.search(text):
         return canonical_place(match["name"])
-    for match in _DATE_LINE.finditer(text):
+    for match in DATE_LINE.finditer(text):
         place = match["place"]
         if place.lower() not in _GENERIC_PLACES:
             return canonical_place(place)

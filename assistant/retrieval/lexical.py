@@ -22,7 +22,7 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, texts: list[str], analyzer: GermanAnalyzer | None = None) -> "LexicalIndex":
-        analyzer = analyzer or GermanAnalyzer()
+        analyzer = analyzer or GermanAnalyzer.for_corpus(texts)
         if not texts:  # bm25s cannot index nothing; an empty index simply finds nothing
             return cls(None, analyzer, 0)
         corpus_tokens = [analyzer.tokens(text) or [""] for text in texts]
@@ -57,12 +57,16 @@ class LexicalIndex:
             weights[token] = float(np.log(1.0 + (n - df + 0.5) / (df + 0.5)))
         return weights
 
+    def knows(self, token: str) -> bool:
+        """Does any passage contain this analysed token?"""
+        return self._bm25 is not None and token in self._bm25.vocab_dict
+
     def scores(self, question: str, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every passage; passages outside ``mask`` score 0."""
         if self._bm25 is None:
             return np.zeros(self.size, dtype=np.float32)
         vocab = self._bm25.vocab_dict
-        token_ids = [vocab[t] for t in self.analyzer.tokens(question) if t in vocab]
+        token_ids = [vocab[t] for t in self.analyzer.query_tokens(question) if t in vocab]
         if not token_ids:
             return np.zeros(self.size, dtype=np.float32)
         scores = self._bm25.get_scores(token_ids, weight_mask=mask)

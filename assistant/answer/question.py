@@ -1,0 +1,124 @@
+"""What a question asks for: its kind of answer, and the places, years and bodies it names.
+
+The rules are about German question words and the council-letter genre, never about particular
+questions: "Wer …?" wants a person, "Wann …?" a date, "Wie viel …?" a number; "Wer hat …
+unterschrieben?" is answered by the signature, "An wen …?" by the addressee. A question that
+names a town, a year, a party or a committee must be answered from a passage about it.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant.ingest.metadata import DATE_PATTERN
+from assistant.ingest.places import all_place_names
+from assistant.text import fold
+
+_INTENTS = {
+    "person": r"^(wer|von wem|an wen|wem)\b|leitet|vorsitz|ansprechp",
+    "date": r"^wann\b|seit wann|\bdatum\b|datiert|an welchem tag|von wann|"
+            r"welche[nm]? (monat|jahr|tag)|seit welche",
+    "number": r"wie ?viel|wie hoch|wie lange|wie gross|\bhohe\b|betrag|prozent|anzahl|\bsumme\b|"
+              r"welche nummer|wie oft|mit wie",
+    "list": r"^(welche|was|wer)\b.*\b(fragen|punkte|aspekte|aufgaben|mitglieder|akteure|"
+            r"institutionen|bausteine|teile|voraussetzungen|themen|funktionen)\b",
+    "url": r"\b(online|abrufbar|link|internetseite|webseite|im netz)\b",
+    "signed": r"unterschrieb|unterzeichn|gezeichnet",
+    "addressed": r"an wen|adressiert|gerichtet|richtet sich",
+}
+_INTENT_RE = {kind: re.compile(pattern) for kind, pattern in _INTENTS.items()}
+# A question about what a document asks or demands may be answered with the document's questions.
+_ABOUT_ASKING = re.compile(r"\b(frag\w*|anfrage\w*|wissen|erkundig\w*|interessiert|bitte\w*|"
+                           r"will|wollen|mochte\w*|antrag|vorschlag|verlangt|fordert|eingehen)\b")
+_DOCUMENT_WORD = re.compile(r"\b(anfrage|antrag|vorschlag|vorlage|schreiben|brief)\w*")
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# OCR turns "Bündnis 90/Die Grünen" into "Bindnis 90/Die Grinen": one letter may be wrong.
+_PARTIES = {"cdu": r"\bcdu\b", "spd": r"\bspd\b", "grun": r"\bgr\wnen?\b|\bgrune\b|b\wndnis ?90",
+            "fdp": r"\bfdp\b", "afd": r"\bafd\b", "linke": r"\blinken?\b"}
+_PARTY_RE = {party: re.compile(pattern) for party, pattern in _PARTIES.items()}
+_COMMITTEE = re.compile(r"\b(\w*ausschuss|integrationsrat|kreistag|stadtrat|gemeinderat|"
+                        r"bezirksvertretung)")
+
+_DATE_UNIT = re.compile(DATE_PATTERN + r"|\b(?:19|20)\d{2}\b", re.IGNORECASE)
+_PERSON_UNIT = re.compile(
+    r"\b(?:Herrn?|Frau|Dr\.|Bürgermeister(?:in)?|Landr(?:at|ätin))\s+[A-ZÄÖÜ]"
+    r"|^[A-ZÄÖÜ][\w\-]+,? [A-ZÄÖÜ][\w\-]+(?:,|$)"
+    r"|^(?:[A-ZÄÖÜ][a-zäöüß\-]{1,12} ){1,3}[A-ZÄÖÜ][a-zäöüß\-]{1,12}$")
+
+
+@dataclass
+class QuestionProfile:
+    expects: set[str] = field(default_factory=set)  # person, date, number, list, url, signed, …
+    about_asking: bool = False
+    about_document: bool = False  # asks about the inquiry itself ("Von wann ist die Anfrage?")
+    places: list[str] = field(default_factory=list)  # folded place names the question names
+    years: list[str] = field(default_factory=list)
+    parties: list[str] = field(default_factory=list)
+    committees: list[str] = field(default_factory=list)
+
+
+def profile(question: str) -> QuestionProfile:
+    folded = " ".join(fold(question).split())
+    return QuestionProfile(
+        expects={kind for kind, pattern in _INTENT_RE.items() if pattern.search(folded)},
+        about_asking=bool(_ABOUT_ASKING.search(folded)),
+        about_document=bool(_DOCUMENT_WORD.search(folded)),
+        places=named_places(folded), years=_YEAR.findall(folded),
+        parties=[p for p, pattern in _PARTY_RE.items() if pattern.search(folded)],
+        committees=[_committee_stem(m.group(0)) for m in _COMMITTEE.finditer(folded)],
+    )
+
+
+def _committee_stem(word: str) -> str:
+    return re.sub(r"(es|s|e)$", "", word)
+
+
+def passage_matches(folded_text: str, asked: QuestionProfile) -> bool:
+    """Does a passage (its text, title, body and date, folded) fit what the question names?"""
+    return (all(place in folded_text for place in asked.places)
+            and all(year in folded_text for year in asked.years)
+            and all(_PARTY_RE[p].search(folded_text) for p in asked.parties)
+            and all(c in folded_text for c in asked.committees))
+
+
+_NUMBER_WORDS = re.compile(
+    r"\b(ein|eine|zwei|drei|vier|funf|sechs|sieben|acht|neun|zehn|elf|zwolf|zwanzig|hundert|"
+    r"tausend|halbe?n?|zweieinhalb|anderthalb|dutzend|doppelt|\w+mal|jahrlich|monatlich|"
+    r"wochentlich|taglich|quartalsweise)\b")
+_TIME_WORDS = re.compile(
+    r"\b(januar|februar|marz|april|mai|juni|juli|august|september|oktober|november|dezember|"
+    r"fruhjahr|fruhling|sommer|herbst|winter|quartal|halbjahr|jahresende|jahresbeginn)\b")
+
+
+def unit_kinds(unit: str) -> set[str]:
+    kinds = set()
+    if _DATE_UNIT.search(unit) or _TIME_WORDS.search(fold(unit)):
+        kinds.add("date")
+    if re.search(r"\d", unit) or _NUMBER_WORDS.search(fold(unit)):
+        kinds.add("number")
+    if _PERSON_UNIT.search(unit.strip()):
+        kinds.add("person")
+    if re.search(r"https?://|www\.", unit):
+        kinds.add("url")
+    return kinds
+
+
+def named_places(folded_text: str) -> list[str]:
+    """Places of the gazetteer named in a text, also as adjectives ("Klever", "Mülheimer")."""
+    pattern, place_of = _place_pattern()
+    return list(dict.fromkeys(place_of[m.group(0)] for m in pattern.finditer(folded_text)))
+
+
+@lru_cache(maxsize=1)
+def _place_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation over every form of every place (fast), and the place each form means."""
+    place_of: dict[str, str] = {}
+    for name in all_place_names():
+        place = fold(name)
+        forms = {place, place + "er", place + "r" if place.endswith("e") else place + "er"}
+        if place.endswith("en"):
+            forms.add(place[:-1] + "r")  # Recklinghausen → Recklinghäuser
+        for form in forms:
+            place_of.setdefault(form, place)
+    alternatives = "|".join(re.escape(f) for f in sorted(place_of, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), place_of

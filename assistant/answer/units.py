@@ -1,0 +1,63 @@
+"""Answer candidates from a passage: statements, list items, and the parts of a letter.
+
+Council letters answer "who signed?", "to whom?" and "when?" not in sentences but in their
+structure: the lines after the closing formula (or beside "Unterschrift") are signatures, the
+salutation names the addressee, the letter date line dates the document. Headings and address
+blocks are no answers and are left out.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from assistant.ingest.metadata import DATE_LINE
+from assistant.text import split_sentences
+
+ITEM = re.compile(r"^(?:\d{1,2}\s?[.)]|[-–•·*→▪►✓])\s*")
+_CLOSING = re.compile(r"^(mit )?(freundliche[nm]?|beste[nm]?|herzliche[nm]?) gr(ü|u|i)", re.I)
+_SIGNATURE_LABEL = re.compile(r"^(unterschrift|name, vorname)$", re.I)
+_SALUTATION = re.compile(r"^(sehr geehrte|an\s)", re.I)
+_LABELLED_DATE = re.compile(r"^datum\s*:", re.I)
+_STATEMENT_END = (".", "!", "?", ":", ";", "“", '"', ")")
+
+
+@dataclass(frozen=True)
+class Unit:
+    text: str
+    order: int
+    item: bool = False
+    role: str | None = None  # signature, addressee, date_line
+
+
+@lru_cache(maxsize=4096)
+def answer_units(text: str) -> tuple[Unit, ...]:
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    units: list[Unit] = []
+    after_closing = False
+    for i, line in enumerate(lines):
+        if _CLOSING.match(line):
+            after_closing = True
+            continue
+        if _SIGNATURE_LABEL.match(line):
+            continue
+        role = _role(lines, i, after_closing)
+        if ITEM.match(line) or role:
+            units.append(Unit(line, len(units), item=bool(ITEM.match(line)), role=role))
+            continue
+        for sentence in split_sentences(line):
+            if sentence.endswith(_STATEMENT_END):
+                units.append(Unit(sentence, len(units)))
+    return tuple(units)
+
+
+def _role(lines: list[str], i: int, after_closing: bool) -> str | None:
+    line = lines[i]
+    beside_label = any(_SIGNATURE_LABEL.match(lines[j]) for j in (i - 1, i + 1)
+                       if 0 <= j < len(lines))
+    if DATE_LINE.match(line) or _LABELLED_DATE.match(line):
+        return "date_line"
+    if after_closing or (beside_label and len(line.split()) <= 6):
+        return "signature"
+    if _SALUTATION.match(line) and len(line.split()) <= 14:
+        return "addressee"
+    return None

@@ -1,0 +1,76 @@
+"""Choose the abstention thresholds on both gold sets together (never per question).
+
+Retrieval runs once per question; then every point of a small grid re-runs only the answer step.
+The objective is plain accuracy over all questions: a positive counts when the answer contains
+every answer group, a negative when the assistant abstains. Prints the best points; the chosen
+values go into assistant/answer/extractive.py (Calibration) by hand, with this output as the why.
+"""
+
+import itertools
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from assistant.answer.extractive import CALIBRATION, extract_answer
+from assistant.config import Settings
+from assistant.engine import Assistant
+from assistant.evaluation.gold import contains_answer, load_gold
+from assistant.evaluation.runner import load_sets
+from assistant.ingest.pipeline import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+GRID = {
+    "min_passage_coverage": [0.1, 0.2, 0.3],
+    "min_unit_score": [0.1, 0.2, 0.3],
+    "min_own_coverage": [0.05, 0.1, 0.2],
+    "max_unknown_share": [0.4, 0.5, 0.6, 0.8],
+    "type_bonus": [0.2, 0.4],
+    "keep_ratio": [0.5],
+    "max_units": [4],
+}
+
+
+def collect() -> list[tuple[object, list, object]]:
+    cases = []
+    for spec in load_sets(ROOT / "evals" / "sets.toml"):
+        tmp = tempfile.mkdtemp(prefix="kim-calib-")
+        settings = Settings(index_dir=Path(tmp), corpus_dirs=spec.corpus_dirs, embed_model="none")
+        ingest(settings, progress=False)
+        assistant = Assistant.open(settings)
+        for q in load_gold(spec.gold):
+            hits = assistant.retriever.retrieve(q.question, 10, {})
+            cases.append((q, hits, assistant.retriever.lexical))
+    return cases
+
+
+def score(cases: list, calibration: object) -> tuple[float, float, float]:
+    right, false_abstain, positives = 0, 0, 0
+    for q, hits, lexical in cases:
+        extract = extract_answer(q.question, hits, lexical, calibration)  # type: ignore[arg-type]
+        if q.answerable:
+            positives += 1
+            false_abstain += extract.abstained
+            right += (not extract.abstained) and contains_answer(extract.answer, q.answer_contains)
+        else:
+            right += extract.abstained
+    return right / len(cases), false_abstain / positives, positives
+
+
+def main() -> int:
+    cases = collect()
+    results = []
+    for values in itertools.product(*GRID.values()):
+        calibration = replace(CALIBRATION, **dict(zip(GRID, values, strict=True)))
+        accuracy, false_abstention, _ = score(cases, calibration)
+        results.append((accuracy, -false_abstention, values))
+    results.sort(reverse=True)
+    current = score(cases, CALIBRATION)
+    print(f"aktuell: Genauigkeit {current[0]:.3f}, Fehl-Enthaltung {current[1]:.3f}")
+    for accuracy, neg_false, values in results[:10]:
+        print(f"{accuracy:.3f}  Fehl-Enth {-neg_false:.3f}  {dict(zip(GRID, values, strict=True))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
