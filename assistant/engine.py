@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answer.extractive import extract_answer
+from assistant.answer.extractive import extract_answer, fold_documents
 from assistant.answer.models import ABSTAIN_TEXT, Answer, Passage
 from assistant.config import Settings
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
@@ -40,6 +40,7 @@ class Assistant:
         self.records = records
         self.retriever = retriever
         self.notice = notice  # why retrieval is lexical, shown once
+        self.documents = fold_documents(records)
 
     @classmethod
     def open(cls, settings: Settings) -> "Assistant":
@@ -71,7 +72,7 @@ class Assistant:
         started = time.perf_counter()
         hits = self.retriever.retrieve(question, max(k, 3), filters)
         retrieved = time.perf_counter()
-        extract = extract_answer(question, hits, self.retriever.lexical)
+        extract = extract_answer(question, hits, self.retriever.lexical, self.documents)
         done = time.perf_counter()
         passages = [Passage.of(i + 1, h.record, h.score) for i, h in enumerate(hits[:k])]
         return Answer(

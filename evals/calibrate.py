@@ -21,11 +21,12 @@ from assistant.ingest.pipeline import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 GRID = {
-    "min_passage_coverage": [0.1, 0.2, 0.3],
+    "min_passage_coverage": [0.2, 0.3],
     "min_unit_score": [0.1, 0.2, 0.3],
-    "min_own_coverage": [0.05, 0.1, 0.2],
-    "max_unknown_share": [0.4, 0.5, 0.6, 0.8],
-    "type_bonus": [0.2, 0.4],
+    "min_own_coverage": [0.05, 0.1],
+    "max_unknown_share": [0.5, 0.65, 0.8],
+    "unknown_weight": [0.25, 0.5],
+    "type_bonus": [0.2],
     "keep_ratio": [0.5],
     "max_units": [4],
 }
@@ -40,14 +41,14 @@ def collect() -> list[tuple[object, list, object]]:
         assistant = Assistant.open(settings)
         for q in load_gold(spec.gold):
             hits = assistant.retriever.retrieve(q.question, 10, {})
-            cases.append((q, hits, assistant.retriever.lexical))
+            cases.append((q, hits, assistant.retriever.lexical, assistant.documents))
     return cases
 
 
 def score(cases: list, calibration: object) -> tuple[float, float, float]:
     right, false_abstain, positives = 0, 0, 0
-    for q, hits, lexical in cases:
-        extract = extract_answer(q.question, hits, lexical, calibration)  # type: ignore[arg-type]
+    for q, hits, lexical, documents in cases:
+        extract = extract_answer(q.question, hits, lexical, documents, calibration)  # type: ignore[arg-type]
         if q.answerable:
             positives += 1
             false_abstain += extract.abstained

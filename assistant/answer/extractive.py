@@ -8,11 +8,13 @@ The assistant abstains when the evidence is weak, or when no top passage is abou
 year, party or committee the question names.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from assistant.answer.models import ABSTAIN_TEXT, Passage
 from assistant.answer.question import QuestionProfile, named_places, passage_matches, profile, unit_kinds
 from assistant.answer.units import Unit, answer_units
+from assistant.records import ChunkRecord
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.text import fold
@@ -24,10 +26,11 @@ _ROLE_FOR = {"signed": "signature", "addressed": "addressee"}
 @dataclass(frozen=True)
 class Calibration:
     """Thresholds chosen on both gold sets together by evals/calibrate.py (never per question)."""
-    min_passage_coverage: float = 0.1  # below: the best passage does not answer the question
+    min_passage_coverage: float = 0.2  # below: the best passage does not answer the question
     min_unit_score: float = 0.1  # below: no sentence answers it
     min_own_coverage: float = 0.05  # a sentence must share this much with the question itself
     max_unknown_share: float = 0.8  # above: the question's key terms never occur in the corpus
+    unknown_weight: float = 0.25  # idf factor for words the corpus never uses
     keep_ratio: float = 0.5  # further sentences must score this share of the best one
     type_bonus: float = 0.2  # a sentence with the kind of answer asked for (person/date/number)
     role_bonus: float = 0.5  # the signature for "who signed", the salutation for "to whom"
@@ -58,18 +61,23 @@ def _abstain() -> Extract:
 
 
 def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
-                   calibration: Calibration = CALIBRATION) -> Extract:
+                   documents: Mapping[str, str], calibration: Calibration = CALIBRATION) -> Extract:
+    """``documents`` maps ``document_key(record)`` to the folded text of the whole document."""
     analyzer = lexical.analyzer
     asked = profile(question)
     place_tokens = {t for place in asked.places for t in analyzer.tokens(place)}
     terms = sorted(set(analyzer.query_tokens(question)) - place_tokens)
     weights = lexical.idf(terms)
+    for term in weights:  # a word the corpus never uses may be a synonym gap, not a missing topic
+        if not lexical.knows(term):
+            weights[term] *= calibration.unknown_weight
     total = sum(weights.values())
     unknown = sum(w for t, w in weights.items() if not lexical.knows(t))
     if total <= 0 or unknown / total > calibration.max_unknown_share:
         return _abstain()
     top = {rank: hit for rank, hit in enumerate(hits[:ANSWER_PASSAGES])
-           if passage_matches(fold(hit.record.index_text), asked)}
+           if passage_matches(fold(hit.record.index_text), documents[document_key(hit.record)],
+                              asked)}
     if not top:
         return _abstain()
 
@@ -90,13 +98,28 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
     return _compose(chosen, top) if chosen else _abstain()
 
 
+def document_key(record: ChunkRecord) -> str:
+    return f"{record.corpus}/{record.source}"
+
+
+def fold_documents(records: Iterable[ChunkRecord]) -> dict[str, str]:
+    """The folded full text of every document, for checks that concern a whole letter."""
+    parts: dict[str, list[str]] = {}
+    for record in records:
+        parts.setdefault(document_key(record), []).append(record.index_text)
+    return {key: fold(" ".join(texts)) for key, texts in parts.items()}
+
+
 def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile) -> bool:
     """Only a sentence about the place and year asked for, holding a number or date if one is
     asked for, can answer. A passage whose header names the place is about it as a whole."""
     folded = fold(unit.text)
+    named = named_places(folded)
     about_place = all(p in fold(hit.record.header) for p in asked.places)
-    if not about_place and not any(p in named_places(folded) for p in asked.places):
+    if not about_place and not any(p in named for p in asked.places):
         return False
+    if asked.statewide and named:
+        return False  # a town's figure is no answer to a question about the whole state
     # A dated letter is about its year; an overview's date is only when it was written.
     dated_letter = hit.record.doc_type != "Überblick" and str(hit.record.year) in asked.years
     if asked.years and not dated_letter and not all(year in folded for year in asked.years):
@@ -117,7 +140,7 @@ def _score(unit: Unit, own: float, context: float, rank: int, asked: QuestionPro
     elif asked.expects & unit_kinds(unit.text):
         score += calibration.type_bonus
     if unit.text.endswith("?") and not asked.about_asking:
-        return 0.0  # an inquiry's own question is no answer to a question of fact
+        score *= 0.6  # an inquiry's own question is rarely the answer to a question of fact
     words = len(unit.text.split())
     return score * min(1.0, 60 / words) if words else 0.0
 

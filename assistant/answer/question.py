@@ -19,7 +19,7 @@ _INTENTS = {
     "date": r"^wann\b|seit wann|\bdatum\b|datiert|an welchem tag|von wann|"
             r"welche[nm]? (monat|jahr|tag)|seit welche",
     "number": r"wie ?viel|wie hoch|wie lange|wie gross|\bhohe\b|betrag|prozent|anzahl|\bsumme\b|"
-              r"welche nummer|wie oft|mit wie",
+              r"welche \w*nummer|wie oft|mit wie",
     "list": r"^(welche|was|wer)\b.*\b(fragen|punkte|aspekte|aufgaben|mitglieder|akteure|"
             r"institutionen|bausteine|teile|voraussetzungen|themen|funktionen)\b",
     "url": r"\b(online|abrufbar|link|internetseite|webseite|im netz)\b",
@@ -31,6 +31,7 @@ _INTENT_RE = {kind: re.compile(pattern) for kind, pattern in _INTENTS.items()}
 _ABOUT_ASKING = re.compile(r"\b(frag\w*|anfrage\w*|wissen|erkundig\w*|interessiert|bitte\w*|"
                            r"will|wollen|mochte\w*|antrag|vorschlag|verlangt|fordert|eingehen)\b")
 _DOCUMENT_WORD = re.compile(r"\b(anfrage|antrag|vorschlag|vorlage|schreiben|brief)\w*")
+_STATEWIDE = re.compile(r"landesweit|insgesamt|landeshaushalt|\bland\w* im haushalt|haushalt des landes")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # OCR turns "Bündnis 90/Die Grünen" into "Bindnis 90/Die Grinen": one letter may be wrong.
 _PARTIES = {"cdu": r"\bcdu\b", "spd": r"\bspd\b", "grun": r"\bgr\wnen?\b|\bgrune\b|b\wndnis ?90",
@@ -51,6 +52,7 @@ class QuestionProfile:
     expects: set[str] = field(default_factory=set)  # person, date, number, list, url, signed, …
     about_asking: bool = False
     about_document: bool = False  # asks about the inquiry itself ("Von wann ist die Anfrage?")
+    statewide: bool = False  # asks about the state as a whole ("landesweit", "im Landeshaushalt")
     places: list[str] = field(default_factory=list)  # folded place names the question names
     years: list[str] = field(default_factory=list)
     parties: list[str] = field(default_factory=list)
@@ -63,6 +65,7 @@ def profile(question: str) -> QuestionProfile:
         expects={kind for kind, pattern in _INTENT_RE.items() if pattern.search(folded)},
         about_asking=bool(_ABOUT_ASKING.search(folded)),
         about_document=bool(_DOCUMENT_WORD.search(folded)),
+        statewide=bool(_STATEWIDE.search(folded)),
         places=named_places(folded), years=_YEAR.findall(folded),
         parties=[p for p, pattern in _PARTY_RE.items() if pattern.search(folded)],
         committees=[_committee_stem(m.group(0)) for m in _COMMITTEE.finditer(folded)],
@@ -73,12 +76,14 @@ def _committee_stem(word: str) -> str:
     return re.sub(r"(es|s|e)$", "", word)
 
 
-def passage_matches(folded_text: str, asked: QuestionProfile) -> bool:
-    """Does a passage (its text, title, body and date, folded) fit what the question names?"""
-    return (all(place in folded_text for place in asked.places)
-            and all(year in folded_text for year in asked.years)
-            and all(_PARTY_RE[p].search(folded_text) for p in asked.parties)
-            and all(c in folded_text for c in asked.committees))
+def passage_matches(folded_passage: str, folded_document: str, asked: QuestionProfile) -> bool:
+    """Does a passage fit what the question names? Places and years must stand in the passage
+    (its text, title, body or date); parties and committees anywhere in its document, since a
+    letter names its senders once, in the letterhead or the signature."""
+    return (all(place in folded_passage for place in asked.places)
+            and all(year in folded_passage for year in asked.years)
+            and all(_PARTY_RE[p].search(folded_document) for p in asked.parties)
+            and all(c in folded_document for c in asked.committees))
 
 
 _NUMBER_WORDS = re.compile(

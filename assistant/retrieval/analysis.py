@@ -18,7 +18,7 @@ import Stemmer
 
 from assistant.text import fold
 
-ANALYZER_VERSION = 4  # bump whenever tokens change: indexes built before are rebuilt
+ANALYZER_VERSION = 5  # bump whenever tokens change: indexes built before are rebuilt
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _URL = re.compile(r"(?:https?://|www\.)\S+")  # source links would flood the index with path words
 # Linking elements between compound parts ("Integration-s-management", "Land-es-haushalt").
@@ -39,7 +39,8 @@ _EXTRA_STOPWORDS = (
     "tat tatsachlich uberhaupt etwa etwas ganz gar gerade bereits schon immer oft nie wirklich "
     "wohl eben bald erst zuerst zunachst sonst daher deshalb dabei dafur dazu darauf davon damals "
     "heute jetzt bisher inzwischen bislang ubrigens allerdings jedoch trotzdem vielleicht "
-    "naturlich moglich besonders ebenso gilt gelten"
+    "naturlich moglich besonders ebenso gilt gelten adressiert gerichtet richtet unterschrieben "
+    "unterzeichnet datiert stammt stammen"
 ).split()
 
 
