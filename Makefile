@@ -50,6 +50,7 @@ gate: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/bench_reingest.py
+	$(PY) benchmarks/bench_scale.py
 
 clean:
 	rm -rf $(VENV) index/manifest.json index/generations index/chroma

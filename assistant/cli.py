@@ -273,7 +273,7 @@ def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
     os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", "30")
     try:
         path = download_model(name)
-    except Exception as err:
+    except Exception as err:  # network and hub errors of every kind
         print(f"Fehler: Das Modell „{name}“ konnte nicht heruntergeladen werden ({type(err).__name__})"
               " – Netzverbindung prüfen oder den Modellordner von Hand kopieren und "
               "KIM_EMBED_MODEL darauf setzen.", file=sys.stderr)

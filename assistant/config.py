@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     embed_batch_size: int = 32
     # auto = hybrid when the index has vectors and the model loads, else lexical.
     retrieval_mode: Literal["auto", "lexical", "dense", "hybrid"] = "auto"
+    # Optional cross-encoder for the top candidates (name in the local cache, or a folder).
+    rerank_model: str = ""
 
     top_k: int = Field(default=5, ge=1, le=50)
 

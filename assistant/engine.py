@@ -6,12 +6,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answer.extractive import extract_answer, fold_documents
+from assistant.answer.extractive import extract_answer
 from assistant.answer.models import ABSTAIN_TEXT, Answer, Passage
 from assistant.config import Settings
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 from assistant.indexdir import IndexDir, Manifest
 from assistant.records import FILTER_ALIASES, FILTER_KEYS, ChunkRecord
+from assistant.retrieval.crossencoder import load_cross_encoder
 from assistant.retrieval.dense import Embedder, ModelUnavailable, load_embedder
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
@@ -40,7 +41,7 @@ class Assistant:
         self.records = records
         self.retriever = retriever
         self.notice = notice  # why retrieval is lexical, shown once
-        self.documents = fold_documents(records)
+        self.documents = retriever.documents
 
     @classmethod
     def open(cls, settings: Settings) -> "Assistant":
@@ -53,6 +54,11 @@ class Assistant:
         if notice:
             log.info("%s", notice)
         retriever = HybridRetriever(records, lexical, embedder, store, settings.retrieval_mode)
+        if settings.rerank_model:
+            try:
+                retriever.cross_encoder = load_cross_encoder(settings.rerank_model)
+            except ModelUnavailable as err:
+                notice = " ".join(filter(None, [notice, f"{err} Ohne Reranker."]))
         return cls(settings, manifest, records, retriever, notice)
 
     def status(self) -> Status:

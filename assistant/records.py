@@ -1,8 +1,11 @@
 """The chunk record: one passage with everything needed to rank, filter and cite it."""
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
+
+from assistant.text import fold
 
 # Metadata keys a user may filter on (`--filter key=value`), with their type.
 FILTER_KEYS: dict[str, type] = {
@@ -57,6 +60,18 @@ def chunk_id(file_key: str, position: int, text: str) -> str:
     file_part = hashlib.sha1(file_key.encode("utf-8")).hexdigest()[:12]
     text_part = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
     return f"{file_part}-{position:04d}-{text_part}"
+
+
+def document_key(record: ChunkRecord) -> str:
+    return f"{record.corpus}/{record.source}"
+
+
+def fold_documents(records: Iterable[ChunkRecord]) -> dict[str, str]:
+    """The folded full text of every document, for checks that concern a whole letter."""
+    parts: dict[str, list[str]] = {}
+    for record in records:
+        parts.setdefault(document_key(record), []).append(record.index_text)
+    return {key: fold(" ".join(texts)) for key, texts in parts.items()}
 
 
 def matches(record: ChunkRecord, filters: dict[str, Any]) -> bool:

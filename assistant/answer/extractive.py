@@ -8,15 +8,15 @@ The assistant abstains when the evidence is weak, or when no top passage is abou
 year, party or committee the question names.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.answer.models import ABSTAIN_TEXT, Passage
-from assistant.answer.question import QuestionProfile, named_places, passage_matches, profile, unit_kinds
 from assistant.answer.units import Unit, answer_units
-from assistant.records import ChunkRecord
+from assistant.records import document_key
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.lexical import LexicalIndex
+from assistant.retrieval.query import QuestionProfile, named_places, passage_matches, profile, unit_kinds
 from assistant.text import fold
 
 ANSWER_PASSAGES = 3
@@ -98,18 +98,6 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
     return _compose(chosen, top) if chosen else _abstain()
 
 
-def document_key(record: ChunkRecord) -> str:
-    return f"{record.corpus}/{record.source}"
-
-
-def fold_documents(records: Iterable[ChunkRecord]) -> dict[str, str]:
-    """The folded full text of every document, for checks that concern a whole letter."""
-    parts: dict[str, list[str]] = {}
-    for record in records:
-        parts.setdefault(document_key(record), []).append(record.index_text)
-    return {key: fold(" ".join(texts)) for key, texts in parts.items()}
-
-
 def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile) -> bool:
     """Only a sentence about the place and year asked for, holding a number or date if one is
     asked for, can answer. A passage whose header names the place is about it as a whole."""
@@ -151,7 +139,8 @@ def _select(candidates: list[_Candidate], asked: QuestionProfile,
     if not ranked or ranked[0].score < calibration.min_unit_score:
         return []
     best = ranked[0]
-    wants_list = "list" in asked.expects and best.unit.item
+    # A list answer: the best unit is an item or the line introducing a list ("… wissen:").
+    wants_list = "list" in asked.expects and (best.unit.item or best.unit.text.endswith(":"))
     limit = calibration.max_list_units if wants_list else calibration.max_units
     chosen = [best]
     for cand in ranked[1:]:
@@ -159,9 +148,10 @@ def _select(candidates: list[_Candidate], asked: QuestionProfile,
             break
         same_list = wants_list and cand.unit.item and cand.hit_rank == best.hit_rank
         same_role = best.unit.role is not None and cand.unit.role == best.unit.role
-        if not (same_list or same_role) and cand.score < calibration.keep_ratio * best.score:
-            continue
-        if all(_jaccard(cand.tokens, c.tokens) < 0.6 for c in chosen):
+        if same_list or same_role:
+            chosen.append(cand)  # kept whole, even where items resemble each other
+        elif (cand.score >= calibration.keep_ratio * best.score
+              and all(_jaccard(cand.tokens, c.tokens) < 0.6 for c in chosen)):
             chosen.append(cand)
     return chosen
 

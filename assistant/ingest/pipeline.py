@@ -49,6 +49,7 @@ class IngestReport:
     retrieval: str = "lexical"
     model_note: str = ""
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
 def scan(corpus_dirs: list[Path]) -> list[FoundFile]:
@@ -95,6 +96,7 @@ def _ingest_locked(settings: Settings, index: IndexDir, corpus_dirs: list[Path],
         _fill_totals(report, old.files)
         return report
 
+    clock = _Stopwatch(report.timings)
     records = _kept_records(index, old, entries)
     for found_file in tqdm(to_load, desc="Dokumente lesen", unit="Datei", disable=not progress):
         entry = entries[found_file.key]
@@ -106,15 +108,17 @@ def _ingest_locked(settings: Settings, index: IndexDir, corpus_dirs: list[Path],
         entry.chunk_ids = [r.id for r in new]
         records.extend(new)
     records.sort(key=lambda r: (r.corpus, r.source, r.position))
+    clock.lap("read")
 
     manifest = Manifest(index_id=old.index_id, corpus_dirs=[str(d) for d in corpus_dirs],
                         files=entries, model=None, analyzer=ANALYZER_VERSION)
-    store = _embed(settings, index, manifest, records, model_name, progress, report)
+    store = _embed(settings, index, manifest, records, model_name, progress, report, clock)
     generation = index.new_generation(old.generation)
     index.write_chunks(generation, records)
     LexicalIndex.build([r.index_text for r in records]).save(generation / "lexical")
     manifest.generation = generation.name
     index.commit(manifest)
+    clock.lap("lexical")
     if store is not None:  # only now may vectors of removed passages go
         store.delete(store.all_ids() - {r.id for r in records})
     report.retrieval = "hybrid" if manifest.model else "lexical"
@@ -206,7 +210,8 @@ def _read_file(found: FoundFile, settings: Settings) -> list[ChunkRecord]:
 
 
 def _embed(settings: Settings, index: IndexDir, manifest: Manifest, records: list[ChunkRecord],
-           model_name: str | None, progress: bool, report: IngestReport) -> VectorStore | None:
+           model_name: str | None, progress: bool, report: IngestReport,
+           clock: "_Stopwatch") -> VectorStore | None:
     """Add vectors for passages that have none yet; on any model trouble stay lexical."""
     if model_name is None:
         return None
@@ -215,6 +220,7 @@ def _embed(settings: Settings, index: IndexDir, manifest: Manifest, records: lis
     except ModelUnavailable as err:
         report.model_note = f"{err} Es wird nur lexikalisch gesucht."
         return None
+    clock.lap("model_load")
     store = open_index_store(settings, index.chroma_path, manifest.index_id, embedder.name,
                              embedder.dimension)
     missing = set(store.missing([r.id for r in records]))
@@ -224,7 +230,21 @@ def _embed(settings: Settings, index: IndexDir, manifest: Manifest, records: lis
         store.upsert([r.id for r in todo], vectors, [r.text for r in todo],
                      [r.metadata() for r in todo])
     manifest.model = model_name
+    clock.lap("vectors")
     return store
+
+
+class _Stopwatch:
+    """Adds the seconds since the previous lap to ``timings[name]``."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(self.timings.get(name, 0.0) + now - self.last, 3)
+        self.last = now
 
 
 def _fill_totals(report: IngestReport, entries: dict[str, FileEntry]) -> None:

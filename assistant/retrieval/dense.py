@@ -76,7 +76,7 @@ def load_embedder(name: str, batch_size: int = 32) -> Embedder:
     _quiet_transformers()
     try:
         model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
-    except Exception as err:
+    except Exception as err:  # any load failure means: no dense retrieval
         log.debug("loading %s failed: %r", folder, err)
         raise ModelUnavailable(f"Das Modell „{name}“ konnte nicht geladen werden ({err}).") from err
     query_prefix, passage_prefix = _prefixes(name, model)

@@ -6,7 +6,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from assistant.records import ChunkRecord, matches
+from assistant.records import ChunkRecord, fold_documents, matches
 from assistant.retrieval.dense import Embedder
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.store import VectorStore, where_clause
@@ -30,6 +30,11 @@ class Retriever(Protocol):
     def retrieve(self, question: str, k: int, filters: dict[str, Any]) -> list[Hit]: ...
 
 
+class Reranker(Protocol):
+    def order(self, question: str, records: list[ChunkRecord], scores: list[float]) -> list[int]:
+        ...
+
+
 class HybridRetriever:
     """Uses the dense side only when a model and a vector store are given."""
 
@@ -42,6 +47,8 @@ class HybridRetriever:
         self.store = store
         self.prefer = prefer
         self._by_id = {r.id: i for i, r in enumerate(records)}
+        self.documents = fold_documents(records)
+        self.cross_encoder: Reranker | None = None  # set by the engine when configured
 
     @property
     def mode(self) -> str:
@@ -53,12 +60,19 @@ class HybridRetriever:
     def retrieve(self, question: str, k: int, filters: dict[str, Any]) -> list[Hit]:
         mode = self.mode
         if mode == "dense":
-            dense = self._dense(question, k, filters)
-            return [Hit(self.records[i], s, dense_rank=r) for r, (i, s) in enumerate(dense)]
-        lexical = self._lexical(question, CANDIDATES, filters)
-        if mode == "lexical":
-            return [Hit(self.records[i], s, lexical_rank=r) for r, (i, s) in enumerate(lexical[:k])]
-        return self._fuse(lexical, self._dense(question, CANDIDATES, filters), k)
+            dense = self._dense(question, CANDIDATES, filters)
+            hits = [Hit(self.records[i], s, dense_rank=r) for r, (i, s) in enumerate(dense)]
+        elif mode == "lexical":
+            lexical = self._lexical(question, CANDIDATES, filters)
+            hits = [Hit(self.records[i], s, lexical_rank=r) for r, (i, s) in enumerate(lexical)]
+        else:
+            lexical = self._lexical(question, CANDIDATES, filters)
+            hits = self._fuse(lexical, self._dense(question, CANDIDATES, filters), CANDIDATES)
+        if self.cross_encoder is not None:
+            order = self.cross_encoder.order(question, [h.record for h in hits],
+                                             [h.score for h in hits])
+            hits = [hits[i] for i in order]
+        return hits[:k]
 
     def _mask(self, filters: dict[str, Any]) -> np.ndarray | None:
         if not filters:

@@ -68,12 +68,8 @@ def profile(question: str) -> QuestionProfile:
         statewide=bool(_STATEWIDE.search(folded)),
         places=named_places(folded), years=_YEAR.findall(folded),
         parties=[p for p, pattern in _PARTY_RE.items() if pattern.search(folded)],
-        committees=[_committee_stem(m.group(0)) for m in _COMMITTEE.finditer(folded)],
+        committees=[m.group(1) for m in _COMMITTEE.finditer(folded)],
     )
-
-
-def _committee_stem(word: str) -> str:
-    return re.sub(r"(es|s|e)$", "", word)
 
 
 def passage_matches(folded_passage: str, folded_document: str, asked: QuestionProfile) -> bool:

@@ -1,0 +1,56 @@
+"""Extractive answers on the real seeds: cited sentences, letter structure, honest abstention."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answer.models import ABSTAIN_TEXT
+from assistant.config import Settings
+from assistant.engine import Assistant
+from assistant.ingest.pipeline import ingest
+
+
+@pytest.fixture(scope="module")
+def assistant(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    index = tmp_path_factory.mktemp("index")
+    settings = Settings(index_dir=index, corpus_dirs=[seeds_dir], embed_model="none")
+    ingest(settings, progress=False)
+    return Assistant.open(settings)
+
+
+def test_every_citation_holds_the_sentences_it_is_cited_for(assistant: Assistant) -> None:
+    answer = assistant.ask("Wie viel Geld stand 2022 im Landeshaushalt für KIM bereit?")
+    assert not answer.abstained and "75 Mio" in answer.answer
+    for citation in answer.citations:
+        assert f"[{citation.n}]" in answer.answer
+        assert citation.quotes and all(q in citation.text for q in citation.quotes)
+
+
+def test_who_signed_is_answered_from_the_signature(assistant: Assistant) -> None:
+    answer = assistant.ask("Wer hat die Recklinghäuser Anfrage unterschrieben?")
+    assert "Maya Sommer" in answer.answer and "Thorben Terwort" in answer.answer
+
+
+def test_to_whom_is_answered_from_the_salutation(assistant: Assistant) -> None:
+    assert "Thanapalasingham" in assistant.ask("An wen ist die Anfrage aus Gummersbach adressiert?").answer
+
+
+def test_a_numbered_list_is_kept_whole(assistant: Assistant) -> None:
+    answer = assistant.ask("Welche Fragen stellt der Integrationsrat in Gummersbach?").answer
+    assert "1. Wie sieht die Umsetzung" in answer and "2. Erhält der Integrationsrat" in answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wie viel Geld erhält Castrop-Rauxel aus Baustein 2 für das Case-Management?",  # other town
+        "Wie viel Prozent der Bundesmittel plant das Jobcenter Kreis Kleve für 2024 ein?",  # year
+        "Wer hat im Kreis Kleve die Anfrage für die CDU-Fraktion unterschrieben?",  # party
+        "Wann berät der Integrationsrat in Mülheim über das KIM?",  # committee
+        "Wann ist die nächste Sperrmüllabfuhr in Castrop-Rauxel?",  # not in the corpus
+    ],
+)
+def test_abstains_when_the_documents_do_not_say_it(assistant: Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.answer == ABSTAIN_TEXT
+    assert not answer.citations and answer.passages  # the closest passages are still shown

@@ -1,0 +1,42 @@
+"""What a question names and wants, read from German question words."""
+
+import pytest
+
+from assistant.retrieval.query import passage_matches, profile, unit_kinds
+from assistant.text import fold
+
+
+@pytest.mark.parametrize(
+    ("question", "expects"),
+    [
+        ("Wer hat die Anfrage unterschrieben?", {"person", "signed"}),
+        ("An wen richtet sich die Anfrage?", {"person", "addressed"}),
+        ("Wann tagte die Lenkungsgruppe?", {"date"}),
+        ("Wie viel Geld stand 2022 bereit?", {"number"}),
+        ("Welche Fragen stellt die Fraktion?", {"list"}),
+    ],
+)
+def test_expected_answer_kind(question: str, expects: set[str]) -> None:
+    assert expects <= profile(question).expects
+
+
+def test_places_also_as_adjectives_years_parties_committees() -> None:
+    asked = profile("Was wollen die Klever Grünen 2023 im Sozialausschuss von der Recklinghäuser "
+                    "Verwaltung wissen?")
+    assert asked.places == ["kleve", "recklinghausen"]
+    assert asked.years == ["2023"] and asked.parties == ["grun"]
+    assert asked.committees == ["sozialausschuss"]
+
+
+def test_party_names_survive_ocr_damage() -> None:
+    asked = profile("Was fragen die Grünen?")
+    document = fold("Andreas Mayer, Fraktion Bindnis 90/Die Grinen im Kreistag Kleve")
+    assert passage_matches(document, document, asked)
+    assert not passage_matches(document, document, profile("Was fragt die CDU?"))
+
+
+def test_unit_kinds() -> None:
+    assert "date" in unit_kinds("Die Sitzung ist am 15.06.2021.")
+    assert "date" in unit_kinds("Der Zebrastreifen wird im Herbst erneuert.")
+    assert "number" in unit_kinds("Die Gruppe tagt viermal im Jahr.")
+    assert "person" in unit_kinds("Maya Sommer, Fraktionsvorsitzende")
