@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     embed_batch_size: int = 32
     # auto = hybrid when the index has vectors and the model loads, else lexical.
     retrieval_mode: Literal["auto", "lexical", "dense", "hybrid"] = "auto"
+    # Weight of the dense ranking in reciprocal-rank fusion (lexical counts 1).
+    hybrid_dense_weight: float = Field(default=1.0, ge=0.0, le=4.0)
     # Optional cross-encoder for the top candidates (name in the local cache, or a folder).
     rerank_model: str = ""
 

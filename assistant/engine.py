@@ -53,7 +53,8 @@ class Assistant:
         embedder, store, notice = _dense_side(settings, index, manifest)
         if notice:
             log.info("%s", notice)
-        retriever = HybridRetriever(records, lexical, embedder, store, settings.retrieval_mode)
+        retriever = HybridRetriever(records, lexical, embedder, store, settings.retrieval_mode,
+                                    settings.hybrid_dense_weight)
         if settings.rerank_model:
             try:
                 retriever.cross_encoder = load_cross_encoder(settings.rerank_model)

@@ -112,6 +112,9 @@ def check_gate(results: list[SetResult], thresholds_file: Path) -> list[str]:
     failures = []
     for result in results:
         for system, limits in floors.get(result.name, {}).items():
+            if system == "ratios":
+                failures.extend(_ratio_violations(result, limits))
+                continue
             measured = result.summary.get(system)
             if measured is None:
                 continue
@@ -119,6 +122,21 @@ def check_gate(results: list[SetResult], thresholds_file: Path) -> list[str]:
                 failures.extend(_violations(result.name, system, metric, measured.get(metric),
                                             float(limit)))
     return failures
+
+
+def _ratio_violations(result: SetResult, ratios: list[dict[str, Any]]) -> list[str]:
+    """Ours against a baseline from the same run: ``{system, baseline, metric, min}``."""
+    found = []
+    for rule in ratios:
+        ours = result.summary.get(rule["system"], {}).get(rule["metric"])
+        base = result.summary.get(rule["baseline"], {}).get(rule["metric"])
+        if ours is None or not base:
+            continue  # one side was not run
+        ratio = ours / base
+        if ratio < float(rule["min"]):
+            found.append(f"{result.name}/{rule['system']}÷{rule['baseline']}/{rule['metric']} = "
+                         f"{ratio:.3f} unter dem Mindestverhältnis {rule['min']}")
+    return found
 
 
 def _violations(set_name: str, system: str, metric: str, value: float | None,

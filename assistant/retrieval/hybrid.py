@@ -40,12 +40,13 @@ class HybridRetriever:
 
     def __init__(self, records: list[ChunkRecord], lexical: LexicalIndex,
                  embedder: Embedder | None = None, store: VectorStore | None = None,
-                 prefer: str = "auto") -> None:
+                 prefer: str = "auto", dense_weight: float = 1.0) -> None:
         self.records = records
         self.lexical = lexical
         self.embedder = embedder
         self.store = store
         self.prefer = prefer
+        self.dense_weight = dense_weight
         self._by_id = {r.id: i for i, r in enumerate(records)}
         self.documents = fold_documents(records)
         self.cross_encoder: Reranker | None = None  # set by the engine when configured
@@ -97,9 +98,9 @@ class HybridRetriever:
             fused[i] = Hit(self.records[i], 1.0 / (RRF_K + rank + 1), lexical_rank=rank)
         for rank, (i, _) in enumerate(dense):
             hit = fused.setdefault(i, Hit(self.records[i], 0.0))
-            hit.score += 1.0 / (RRF_K + rank + 1)
+            hit.score += self.dense_weight / (RRF_K + rank + 1)
             hit.dense_rank = rank
-        best_possible = 2.0 / (RRF_K + 1)
+        best_possible = (1.0 + self.dense_weight) / (RRF_K + 1)
         ranked = sorted(fused.values(), key=lambda h: -h.score)[:k]
         for hit in ranked:
             hit.score = round(hit.score / best_possible, 4)

@@ -40,3 +40,17 @@ def test_abstention_metrics() -> None:
 def test_retrieval_only_systems_have_no_answer_metrics() -> None:
     result = summarize([outcome("a", ["x"], {"x"}, answered=None)])
     assert result["answer_correctness"] is None and result["passage_hit_at_1"] == 1.0
+
+
+def test_ratio_gate_compares_against_the_baseline_of_the_same_run() -> None:
+    from assistant.evaluation.runner import SetResult, _ratio_violations
+
+    result = SetResult("corpus", summary={"kim-lexical": {"passage_mrr_at_10": 0.8},
+                                          "llamaindex-bm25": {"passage_mrr_at_10": 0.8}})
+    rule = {"system": "kim-lexical", "baseline": "llamaindex-bm25", "metric": "passage_mrr_at_10",
+            "min": 1.1}
+    assert "Mindestverhältnis" in _ratio_violations(result, [rule])[0]
+    result.summary["kim-lexical"]["passage_mrr_at_10"] = 0.9
+    assert _ratio_violations(result, [rule]) == []
+    del result.summary["llamaindex-bm25"]
+    assert _ratio_violations(result, [rule]) == []  # baseline not run: nothing to compare
