@@ -65,7 +65,9 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
     """``documents`` maps ``document_key(record)`` to the folded text of the whole document."""
     analyzer = lexical.analyzer
     asked = profile(question)
-    place_tokens = {t for place in asked.places for t in analyzer.tokens(place)}
+    # Places and parties the question names filter passages; they are no evidence of an answer.
+    filters = " ".join(asked.places + asked.parties)
+    place_tokens = set(analyzer.tokens(filters)) if filters else set()
     terms = sorted(set(analyzer.query_tokens(question)) - place_tokens)
     weights = lexical.idf(terms)
     for term in weights:  # a word the corpus never uses may be a synonym gap, not a missing topic

@@ -18,6 +18,10 @@ _CLOSING = re.compile(r"^(mit )?(freundliche[nm]?|beste[nm]?|herzliche[nm]?) gr(
 _SIGNATURE_LABEL = re.compile(r"^(unterschrift|name, vorname)$", re.I)
 _SALUTATION = re.compile(r"^(sehr geehrte|an\s)", re.I)
 _LABELLED_DATE = re.compile(r"^datum\s*:", re.I)
+# A signer's function after the names: "Ingrid Tews … Fachsprecherin", "… Vorsitzender der SPD".
+_SIGNER_TITLE = re.compile(r"\b(Fraktions)?(vorsitzende[rn]?|sprecher(in)?|fachsprecher(in)?|"
+                           r"bürgermeister(in)?|ratsmitglied|stadtverordnete[r]?)\b", re.I)
+_LABEL = re.compile(r"^[A-ZÄÖÜ][\w .]{0,30}:\s*\S")  # "Nr.: A 21/0500-01", "Status: öffentlich"
 _STATEMENT_END = (".", "!", "?", ":", ";", "“", '"', ")")
 
 
@@ -44,10 +48,21 @@ def answer_units(text: str) -> tuple[Unit, ...]:
         if ITEM.match(line) or role:
             units.append(Unit(line, len(units), item=bool(ITEM.match(line)), role=role))
             continue
+        if _is_fact_line(line):  # tabular facts: "Sozialausschuss 15.06.2021 Ö Entscheidung"
+            units.append(Unit(line, len(units)))
+            continue
         for sentence in split_sentences(line):
-            if sentence.endswith(_STATEMENT_END):
+            if sentence.endswith(_STATEMENT_END) and len(sentence.split()) >= 3:
                 units.append(Unit(sentence, len(units)))
     return tuple(units)
+
+
+def _is_fact_line(line: str) -> bool:
+    """A short line without sentence punctuation that still states something: a label with its
+    value, or words together with a number or date."""
+    if line.endswith(_STATEMENT_END) or len(line.split()) > 12:
+        return False
+    return bool(_LABEL.match(line)) or (len(line.split()) >= 2 and any(c.isdigit() for c in line))
 
 
 def _role(lines: list[str], i: int, after_closing: bool) -> str | None:
@@ -57,6 +72,8 @@ def _role(lines: list[str], i: int, after_closing: bool) -> str | None:
     if DATE_LINE.match(line) or _LABELLED_DATE.match(line):
         return "date_line"
     if after_closing or (beside_label and len(line.split()) <= 6):
+        return "signature"
+    if _SIGNER_TITLE.search(line) and not line.endswith(_STATEMENT_END) and i >= len(lines) - 4:
         return "signature"
     if _SALUTATION.match(line) and len(line.split()) <= 14:
         return "addressee"

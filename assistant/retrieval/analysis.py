@@ -18,7 +18,7 @@ import Stemmer
 
 from assistant.text import fold
 
-ANALYZER_VERSION = 5  # bump whenever tokens change: indexes built before are rebuilt
+ANALYZER_VERSION = 6  # bump whenever tokens change: indexes built before are rebuilt
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _URL = re.compile(r"(?:https?://|www\.)\S+")  # source links would flood the index with path words
 # Linking elements between compound parts ("Integration-s-management", "Land-es-haushalt").
@@ -27,6 +27,11 @@ _MIN_HEAD, _MIN_TAIL, _MIN_COMPOUND = 3, 3, 7
 # Word endings that look like a known word but are suffixes ("teilnehm-ende", "Sozialpädagog-innen").
 _SUFFIXES = frozenset("end ende enden ender innen lich isch ung ungen heit keit schaft".split())
 _MIN_PREFIX = 5  # an unknown question word may borrow a corpus stem sharing this long a prefix
+# Administrative abbreviations also stand for their full word ("Nr." finds "Nummer").
+_ABBREVIATIONS = {
+    "nr": "nummer", "abs": "absatz", "mio": "millionen", "mrd": "milliarden", "drs": "drucksache",
+    "gem": "gemass", "ggf": "gegebenenfalls", "bzgl": "bezuglich", "vhs": "volkshochschule",
+}
 
 # Question words, frequent verbs and fillers that say nothing about the topic, in addition to
 # Snowball's list (a selection from the MIT-licensed stopwords-iso list; content words such as
@@ -90,6 +95,8 @@ class GermanAnalyzer:
         for word in self.words(text):
             tokens.append(self._stemmer.stemWord(word))
             tokens.extend(self._stemmer.stemWord(part) for part in self.split(word))
+            if word in _ABBREVIATIONS:
+                tokens.append(self._stemmer.stemWord(_ABBREVIATIONS[word]))
         return tuple(tokens)
 
     def query_tokens(self, text: str) -> list[str]:
