@@ -16,7 +16,14 @@ from assistant.answer.units import Unit, answer_units
 from assistant.records import document_key
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.retrieval.query import QuestionProfile, named_places, passage_matches, profile, unit_kinds
+from assistant.retrieval.query import (
+    QuestionProfile,
+    mentions,
+    named_places,
+    passage_matches,
+    profile,
+    unit_kinds,
+)
 from assistant.text import fold
 
 ANSWER_PASSAGES = 3
@@ -105,8 +112,8 @@ def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile) -> bool:
     asked for, can answer. A passage whose header names the place is about it as a whole."""
     folded = fold(unit.text)
     named = named_places(folded)
-    about_place = all(p in fold(hit.record.header) for p in asked.places)
-    if not about_place and not any(p in named for p in asked.places):
+    about_place = all(mentions(fold(hit.record.header), p) for p in asked.places)
+    if not about_place and not any(mentions(folded, p) for p in asked.places):
         return False
     if asked.statewide and named:
         return False  # a town's figure is no answer to a question about the whole state

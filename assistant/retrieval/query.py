@@ -76,7 +76,7 @@ def passage_matches(folded_passage: str, folded_document: str, asked: QuestionPr
     """Does a passage fit what the question names? Places and years must stand in the passage
     (its text, title, body or date); parties and committees anywhere in its document, since a
     letter names its senders once, in the letterhead or the signature."""
-    return (all(place in folded_passage for place in asked.places)
+    return (all(mentions(folded_passage, place) for place in asked.places)
             and all(year in folded_passage for year in asked.years)
             and all(_PARTY_RE[p].search(folded_document) for p in asked.parties)
             and all(c in folded_document for c in asked.committees))
@@ -89,6 +89,18 @@ _NUMBER_WORDS = re.compile(
 _TIME_WORDS = re.compile(
     r"\b(januar|februar|marz|april|mai|juni|juli|august|september|oktober|november|dezember|"
     r"fruhjahr|fruhling|sommer|herbst|winter|quartal|halbjahr|jahresende|jahresbeginn)\b")
+
+
+def mentions(folded_text: str, place: str) -> bool:
+    """Is the (folded) place named, also in the genitive ("des Rhein-Kreises Neuss")?"""
+    return bool(_inflected(place).search(folded_text))
+
+
+@lru_cache(maxsize=512)
+def _inflected(place: str) -> re.Pattern[str]:
+    parts = re.split(r"([ -])", place)
+    pattern = "".join(re.escape(p) if p in " -" else re.escape(p) + "(?:es|s)?" for p in parts)
+    return re.compile(rf"(?<![\w-]){pattern}(?![\w-])")
 
 
 def unit_kinds(unit: str) -> set[str]:
