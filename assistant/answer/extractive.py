@@ -8,6 +8,7 @@ The assistant abstains when the evidence is weak, or when no top passage is abou
 year, party or committee the question names.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from assistant.retrieval.query import (
 from assistant.text import fold
 
 ANSWER_PASSAGES = 3
+_STATE_LEVEL = re.compile(r"\bland(es)?\b|landes\w+|\bnrw\b|nordrhein-westfalen")
 _ROLE_FOR = {"signed": "signature", "addressed": "addressee"}
 
 
@@ -115,7 +117,7 @@ def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile) -> bool:
     about_place = all(mentions(fold(hit.record.header), p) for p in asked.places)
     if not about_place and not any(mentions(folded, p) for p in asked.places):
         return False
-    if asked.statewide and named:
+    if asked.statewide and (named or (_is_municipal(hit) and not _STATE_LEVEL.search(folded))):
         return False  # a town's figure is no answer to a question about the whole state
     # A dated letter is about its year; an overview's date is only when it was written.
     dated_letter = hit.record.doc_type != "Überblick" and str(hit.record.year) in asked.years
@@ -123,6 +125,11 @@ def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile) -> bool:
         return False
     wanted = asked.expects & {"number", "date"}
     return unit.role is not None or not wanted or bool(wanted & unit_kinds(unit.text))
+
+
+def _is_municipal(hit: Hit) -> bool:
+    """A document of a municipality (its body is a town or a Kreis of the gazetteer)."""
+    return bool(named_places(fold(hit.record.body)))
 
 
 def _score(unit: Unit, own: float, context: float, rank: int, asked: QuestionProfile,
