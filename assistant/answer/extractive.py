@@ -74,14 +74,7 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
     """``documents`` maps ``document_key(record)`` to the folded text of the whole document."""
     analyzer = lexical.analyzer
     asked = profile(question)
-    # Places and parties the question names filter passages; they are no evidence of an answer.
-    filters = " ".join(asked.places + asked.parties)
-    place_tokens = set(analyzer.tokens(filters)) if filters else set()
-    terms = sorted(set(analyzer.query_tokens(question)) - place_tokens)
-    weights = lexical.idf(terms)
-    for term in weights:  # a word the corpus never uses may be a synonym gap, not a missing topic
-        if not lexical.knows(term):
-            weights[term] *= calibration.unknown_weight
+    weights = _question_weights(question, asked, lexical, calibration)
     total = sum(weights.values())
     unknown = sum(w for t, w in weights.items() if not lexical.knows(t))
     if total <= 0 or unknown / total > calibration.max_unknown_share:
@@ -107,6 +100,19 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
     ]
     chosen = _select(candidates, asked, calibration)
     return _compose(chosen, top) if chosen else _abstain()
+
+
+def _question_weights(question: str, asked: QuestionProfile, lexical: LexicalIndex,
+                      calibration: Calibration) -> dict[str, float]:
+    """idf of the question's terms. Places and parties filter passages and are no evidence; a
+    word the corpus never uses may be a synonym gap rather than a missing topic: it counts less."""
+    filters = " ".join(asked.places + asked.parties)
+    drop = set(lexical.analyzer.tokens(filters)) if filters else set()
+    weights = lexical.idf(sorted(set(lexical.analyzer.query_tokens(question)) - drop))
+    for term in weights:
+        if not lexical.knows(term):
+            weights[term] *= calibration.unknown_weight
+    return weights
 
 
 def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile) -> bool:
