@@ -18,7 +18,7 @@ import Stemmer
 
 from assistant.text import fold
 
-ANALYZER_VERSION = 6  # bump whenever tokens change: indexes built before are rebuilt
+ANALYZER_VERSION = 7  # bump whenever tokens or BM25 parameters change: old indexes are rebuilt
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _URL = re.compile(r"(?:https?://|www\.)\S+")  # source links would flood the index with path words
 # Linking elements between compound parts ("Integration-s-management", "Land-es-haushalt").

@@ -12,6 +12,10 @@ from assistant.retrieval.analysis import GermanAnalyzer
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import and would chatter
 _ANALYZER_FILE = "analyzer.json"
+# BM25 saturation and length normalisation, chosen on both gold sets together (k1 1.5 → 2.0,
+# b 0.75 → 0.6: passage MRR seeds 0.908 → 0.926, corpus 0.828 → 0.838). Short council passages
+# gain from less length normalisation.
+K1, B = 2.0, 0.6
 
 
 class LexicalIndex:
@@ -26,7 +30,7 @@ class LexicalIndex:
         if not texts:  # bm25s cannot index nothing; an empty index simply finds nothing
             return cls(None, analyzer, 0)
         corpus_tokens = [analyzer.tokens(text) or [""] for text in texts]
-        bm25 = bm25s.BM25()
+        bm25 = bm25s.BM25(k1=K1, b=B)
         bm25.index(corpus_tokens, show_progress=False)
         return cls(bm25, analyzer, len(texts))
 
