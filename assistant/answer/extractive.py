@@ -129,6 +129,8 @@ def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile) -> bool:
     dated_letter = hit.record.doc_type != "Überblick" and str(hit.record.year) in asked.years
     if asked.years and not dated_letter and not all(year in folded for year in asked.years):
         return False
+    if asked.about_asking and unit.text.endswith("?"):
+        return True  # "Wird gefragt, wie viele …?" is answered by the inquiry's question itself
     wanted = asked.expects & {"number", "date"}
     return unit.role is not None or not wanted or bool(wanted & unit_kinds(unit.text))
 

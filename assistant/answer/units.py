@@ -21,7 +21,9 @@ _LABELLED_DATE = re.compile(r"^datum\s*:", re.I)
 # A signer's function after the names: "Ingrid Tews … Fachsprecherin", "… Vorsitzender der SPD".
 _SIGNER_TITLE = re.compile(r"\b(Fraktions)?(vorsitzende[rn]?|sprecher(in)?|fachsprecher(in)?|"
                            r"bürgermeister(in)?|ratsmitglied|stadtverordnete[r]?)\b", re.I)
+_CONTACT = re.compile(r"\b\d{5} [A-ZÄÖÜ]|\bTel\b|@|\bFax\b")  # letterhead: postcode, phone, mail
 _LABEL = re.compile(r"^[A-ZÄÖÜ][\w .]{0,30}:\s*\S")  # "Nr.: A 21/0500-01", "Status: öffentlich"
+_HEADER_ROW = re.compile(r"^(?:[\wÄÖÜäöüß.\-]+\s*:\s*){2,}$")
 _STATEMENT_END = (".", "!", "?", ":", ";", "“", '"', ")")
 
 
@@ -35,7 +37,7 @@ class Unit:
 
 @lru_cache(maxsize=4096)
 def answer_units(text: str) -> tuple[Unit, ...]:
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    lines = _join_table_rows([line.strip() for line in text.split("\n") if line.strip()])
     units: list[Unit] = []
     after_closing = False
     for i, line in enumerate(lines):
@@ -57,10 +59,21 @@ def answer_units(text: str) -> tuple[Unit, ...]:
     return tuple(units)
 
 
+def _join_table_rows(lines: list[str]) -> list[str]:
+    """A row of column labels ("Gremium : Datum: Status:") belongs to the row of values after it."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and _HEADER_ROW.match(joined[-1]):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
 def _is_fact_line(line: str) -> bool:
     """A short line without sentence punctuation that still states something: a label with its
     value, or words together with a number or date."""
-    if line.endswith(_STATEMENT_END) or len(line.split()) > 12:
+    if line.endswith(_STATEMENT_END) or len(line.split()) > 12 or _CONTACT.search(line):
         return False
     return bool(_LABEL.match(line)) or (len(line.split()) >= 2 and any(c.isdigit() for c in line))
 

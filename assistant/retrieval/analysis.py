@@ -18,7 +18,7 @@ import Stemmer
 
 from assistant.text import fold
 
-ANALYZER_VERSION = 7  # bump whenever tokens or BM25 parameters change: old indexes are rebuilt
+ANALYZER_VERSION = 8  # bump whenever tokens or BM25 parameters change: old indexes are rebuilt
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _URL = re.compile(r"(?:https?://|www\.)\S+")  # source links would flood the index with path words
 # Linking elements between compound parts ("Integration-s-management", "Land-es-haushalt").
@@ -27,6 +27,8 @@ _MIN_HEAD, _MIN_TAIL, _MIN_COMPOUND = 3, 3, 7
 # Word endings that look like a known word but are suffixes ("teilnehm-ende", "Sozialpädagog-innen").
 _SUFFIXES = frozenset("end ende enden ender innen lich isch ung ungen heit keit schaft".split())
 _MIN_PREFIX = 5  # an unknown question word may borrow a corpus stem sharing this long a prefix
+# Symbols that stand for words: "§ 9" is asked for as "Paragraf 9", "1,4 %" as "Prozent".
+_SYMBOLS = str.maketrans({"§": " paragraf ", "%": " prozent ", "€": " euro "})
 # Administrative abbreviations also stand for their full word ("Nr." finds "Nummer").
 _ABBREVIATIONS = {
     "nr": "nummer", "abs": "absatz", "mio": "millionen", "mrd": "milliarden", "drs": "drucksache",
@@ -78,7 +80,7 @@ class GermanAnalyzer:
 
     def words(self, text: str) -> list[str]:
         """Folded word forms without stop words, before stemming."""
-        text = _URL.sub(" ", text)
+        text = _URL.sub(" ", text).translate(_SYMBOLS)
         return [t for t in _TOKEN.findall(fold(text)) if t not in self._stop]
 
     def tokens(self, text: str) -> list[str]:

@@ -28,9 +28,13 @@ _INTENTS = {
 }
 _INTENT_RE = {kind: re.compile(pattern) for kind, pattern in _INTENTS.items()}
 # A question about what a document asks or demands may be answered with the document's questions.
-_ABOUT_ASKING = re.compile(r"\b(frag\w*|anfrage\w*|wissen|erkundig\w*|interessiert|bitte\w*|"
-                           r"will|wollen|mochte\w*|antrag|vorschlag|verlangt|fordert|eingehen)\b")
+# ("Anfrage", "Antrag" name the document and do not count: "Welche Nummer hat die Anfrage?")
+_ABOUT_ASKING = re.compile(r"\b(frag\w*|wissen|erkundig\w*|interessiert|bitte\w*|will|wollen|"
+                           r"mochte\w*|verlangt|fordert|eingehen)\b")
 _DOCUMENT_WORD = re.compile(r"\b(anfrage|antrag|vorschlag|vorlage|schreiben|brief)\w*")
+# Verbs that ask when the document itself was made, not when something in it happens.
+_DOCUMENT_DATE = re.compile(r"datiert|von wann|gestellt|verfasst|eingereicht|geschrieben|stammt|"
+                            r"unterschrieben|unterzeichnet")
 _STATEWIDE = re.compile(r"landesweit|insgesamt|landeshaushalt|\bland\w* im haushalt|haushalt des landes")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # OCR turns "Bündnis 90/Die Grünen" into "Bindnis 90/Die Grinen": one letter may be wrong.
@@ -51,7 +55,7 @@ _PERSON_UNIT = re.compile(
 class QuestionProfile:
     expects: set[str] = field(default_factory=set)  # person, date, number, list, url, signed, …
     about_asking: bool = False
-    about_document: bool = False  # asks about the inquiry itself ("Von wann ist die Anfrage?")
+    about_document: bool = False  # asks when the inquiry itself was made ("Von wann ist die Anfrage?")
     statewide: bool = False  # asks about the state as a whole ("landesweit", "im Landeshaushalt")
     places: list[str] = field(default_factory=list)  # folded place names the question names
     years: list[str] = field(default_factory=list)
@@ -64,7 +68,7 @@ def profile(question: str) -> QuestionProfile:
     return QuestionProfile(
         expects={kind for kind, pattern in _INTENT_RE.items() if pattern.search(folded)},
         about_asking=bool(_ABOUT_ASKING.search(folded)),
-        about_document=bool(_DOCUMENT_WORD.search(folded)),
+        about_document=bool(_DOCUMENT_WORD.search(folded) and _DOCUMENT_DATE.search(folded)),
         statewide=bool(_STATEWIDE.search(folded)),
         places=named_places(folded), years=_YEAR.findall(folded),
         parties=[p for p, pattern in _PARTY_RE.items() if pattern.search(folded)],
@@ -82,8 +86,9 @@ def passage_matches(folded_passage: str, folded_document: str, asked: QuestionPr
             and all(c in folded_document for c in asked.committees))
 
 
+_MONTH_YEAR = re.compile(r"\b\d{1,2}/(?:19|20)\d{2}\b")  # "seit 09/2021"
 _NUMBER_WORDS = re.compile(
-    r"\b(ein|eine|zwei|drei|vier|funf|sechs|sieben|acht|neun|zehn|elf|zwolf|zwanzig|hundert|"
+    r"\b(zwei|drei|vier|funf|sechs|sieben|acht|neun|zehn|elf|zwolf|zwanzig|hundert|"
     r"tausend|halbe?n?|zweieinhalb|anderthalb|dutzend|doppelt|\w+mal|jahrlich|monatlich|"
     r"wochentlich|taglich|quartalsweise)\b")
 _TIME_WORDS = re.compile(
@@ -103,11 +108,16 @@ def _inflected(place: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){pattern}(?![\w-])")
 
 
+_LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}\s?[.)]|[-–•·*→▪►✓])\s*")
+
+
 def unit_kinds(unit: str) -> set[str]:
+    unit = _LIST_MARKER.sub("", unit)  # "1. Wie sieht …?" holds no number
     kinds = set()
     if _DATE_UNIT.search(unit) or _TIME_WORDS.search(fold(unit)):
         kinds.add("date")
-    if re.search(r"\d", unit) or _NUMBER_WORDS.search(fold(unit)):
+    # A count or an amount: digits that are not part of a date or a year, or a number word.
+    if re.search(r"\d", _DATE_UNIT.sub(" ", _MONTH_YEAR.sub(" ", unit))) or _NUMBER_WORDS.search(fold(unit)):
         kinds.add("number")
     if _PERSON_UNIT.search(unit.strip()):
         kinds.add("person")
