@@ -108,12 +108,14 @@ def _inflected(place: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){pattern}(?![\w-])")
 
 
+_URL = re.compile(r"(?:https?://|www\.)\S+")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}\s?[.)]|[-–•·*→▪►✓])\s*")
 
 
 def unit_kinds(unit: str) -> set[str]:
-    unit = _LIST_MARKER.sub("", unit)  # "1. Wie sieht …?" holds no number
-    kinds = set()
+    kinds = {"url"} if _URL.search(unit) else set()
+    # "1. Wie sieht …?" holds no number, and a source link's digits are no answer.
+    unit = _URL.sub(" ", _LIST_MARKER.sub("", unit))
     if _DATE_UNIT.search(unit) or _TIME_WORDS.search(fold(unit)):
         kinds.add("date")
     # A count or an amount: digits that are not part of a date or a year, or a number word.
@@ -121,8 +123,6 @@ def unit_kinds(unit: str) -> set[str]:
         kinds.add("number")
     if _PERSON_UNIT.search(unit.strip()):
         kinds.add("person")
-    if re.search(r"https?://|www\.", unit):
-        kinds.add("url")
     return kinds
 
 

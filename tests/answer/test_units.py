@@ -34,4 +34,5 @@ def test_dates_and_list_numbers_are_not_counts() -> None:
     assert "number" not in unit_kinds("seit 2020 wird das Programm umgesetzt.")
     assert "number" not in unit_kinds("1. Wie sieht die Umsetzung aus?")
     assert "number" not in unit_kinds("Die Stelle ist seit 09/2021 besetzt.")
+    assert "number" not in unit_kinds("Bericht (Quelle: https://example.org/2024/02/zehn-kommunen).")
     assert "number" in unit_kinds("Im Jahr 2022 standen 75 Mio. € bereit.")
