@@ -54,9 +54,19 @@ def answer_units(text: str) -> tuple[Unit, ...]:
             units.append(Unit(line, len(units)))
             continue
         for sentence in split_sentences(line):
-            if sentence.endswith(_STATEMENT_END) and len(sentence.split()) >= 3:
+            if _announces(units) and not sentence.startswith(("-", "•")):
+                # "… ein Handlungskonzept erstellt:" is completed by what follows the colon
+                units[-1] = Unit(f"{units[-1].text} {sentence}", units[-1].order)
+            elif sentence.endswith(_STATEMENT_END) and len(sentence.split()) >= 3:
                 units.append(Unit(sentence, len(units)))
     return tuple(units)
+
+
+def _announces(units: list[Unit]) -> bool:
+    """The last unit is a sentence ending in a colon that waits for its continuation."""
+    last = units[-1] if units else None
+    return bool(last and not last.item and not last.role and last.text.endswith(":")
+                and len(last.text.split()) >= 4 and not _LABEL.match(last.text))
 
 
 def _join_table_rows(lines: list[str]) -> list[str]:
