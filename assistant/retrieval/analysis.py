@@ -144,6 +144,10 @@ class GermanAnalyzer:
     def _nearest_known(self, token: str) -> str:
         if token in self._vocab or len(token) < _MIN_PREFIX or not token.isalpha():
             return token
+        if token.startswith("ge") and len(token) > 6:  # participle: "geregelt" → "regel…"
+            stripped = self._nearest_known(token[2:])
+            if stripped in self._vocab:
+                return stripped
         from bisect import bisect_left
 
         best, best_len = token, _MIN_PREFIX - 1

@@ -48,6 +48,8 @@ def test_a_rare_inflection_borrows_the_corpus_stem() -> None:
     analyzer = GermanAnalyzer.for_corpus(["Typische Mitglieder sind das Jobcenter und das KI."])
     assert "typisch" in analyzer.query_tokens("typischerweise")
     assert analyzer.query_tokens("verwenden") == analyzer.tokens("verwenden")  # no loose match
+    regelung = GermanAnalyzer.for_corpus(["Die Regelung steht in § 9 TIntG."])
+    assert regelung.query_tokens("geregelt") == regelung.tokens("Regelung")  # participle ge-
 
 
 def test_reloaded_index_ranks_exactly_as_before(tmp_path: Path) -> None:
