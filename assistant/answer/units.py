@@ -24,7 +24,7 @@ _SIGNER_TITLE = re.compile(r"\b(Fraktions)?(vorsitzende[rn]?|sprecher(in)?|fachs
 _CONTACT = re.compile(r"\b\d{5} [A-ZÄÖÜ]|\bTel\b|@|\bFax\b")  # letterhead: postcode, phone, mail
 _LABEL = re.compile(r"^[A-ZÄÖÜ][\w .]{0,30}:\s*\S")  # "Nr.: A 21/0500-01", "Status: öffentlich"
 _HEADER_ROW = re.compile(r"^(?:[\wÄÖÜäöüß.\-]+\s*:\s*){2,}$")
-_STATEMENT_END = (".", "!", "?", ":", ";", "“", '"', ")")
+_STATEMENT_END = (".", "!", "?", ":", ";", "“", "”", '"', "»", "«", ")")
 
 
 @dataclass(frozen=True)
