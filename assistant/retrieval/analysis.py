@@ -26,6 +26,7 @@ _LINKS = ("", "s", "es", "n", "en", "e", "er")
 _MIN_HEAD, _MIN_TAIL, _MIN_COMPOUND = 3, 3, 7
 # Word endings that look like a known word but are suffixes ("teilnehm-ende", "Sozialpädagog-innen").
 _SUFFIXES = frozenset("end ende enden ender innen lich isch ung ungen heit keit schaft".split())
+_DERIVATIONS = ("lich", "isch", "ig")
 _MIN_PREFIX = 5  # an unknown question word may borrow a corpus stem sharing this long a prefix
 # Symbols that stand for words: "§ 9" is asked for as "Paragraf 9", "1,4 %" as "Prozent".
 _SYMBOLS = str.maketrans({"§": " paragraf ", "%": " prozent ", "€": " euro "})
@@ -148,6 +149,10 @@ class GermanAnalyzer:
             stripped = self._nearest_known(token[2:])
             if stripped in self._vocab:
                 return stripped
+        for suffix in _DERIVATIONS:  # adjective from a noun: "jährlich" → "Jahr"
+            base = token.removesuffix(suffix)
+            if base != token and len(base) >= 3 and base in self._vocab:
+                return base
         from bisect import bisect_left
 
         best, best_len = token, _MIN_PREFIX - 1

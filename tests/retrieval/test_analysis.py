@@ -50,6 +50,8 @@ def test_a_rare_inflection_borrows_the_corpus_stem() -> None:
     assert analyzer.query_tokens("verwenden") == analyzer.tokens("verwenden")  # no loose match
     regelung = GermanAnalyzer.for_corpus(["Die Regelung steht in § 9 TIntG."])
     assert regelung.query_tokens("geregelt") == regelung.tokens("Regelung")  # participle ge-
+    jahr = GermanAnalyzer.for_corpus(["Leverkusen erhält 625.600 € pro Jahr."])
+    assert jahr.query_tokens("jährlich") == jahr.tokens("Jahr")  # adjective from a noun
 
 
 def test_reloaded_index_ranks_exactly_as_before(tmp_path: Path) -> None:
