@@ -29,7 +29,7 @@ _INTENTS = {
 _INTENT_RE = {kind: re.compile(pattern) for kind, pattern in _INTENTS.items()}
 # A question about what a document asks or demands may be answered with the document's questions.
 # ("Anfrage", "Antrag" name the document and do not count: "Welche Nummer hat die Anfrage?")
-_ABOUT_ASKING = re.compile(r"\b(frag\w*|wissen|erkundig\w*|interessiert|bitte\w*|will|wollen|"
+_ABOUT_ASKING = re.compile(r"\b(frag\w*|gefragt|wissen|erkundig\w*|interessiert|bitte\w*|will|wollen|"
                            r"mochte\w*|verlangt|fordert|eingehen)\b")
 _DOCUMENT_WORD = re.compile(r"\b(anfrage|antrag|vorschlag|vorlage|schreiben|brief)\w*")
 # Verbs that ask when the document itself was made, not when something in it happens.
