@@ -81,7 +81,11 @@ class Assistant:
         retrieved = time.perf_counter()
         extract = extract_answer(question, hits, self.retriever.lexical, self.documents)
         done = time.perf_counter()
-        passages = [Passage.of(i + 1, h.record, h.score) for i, h in enumerate(hits[:k])]
+        # The passages the answer quotes are the best evidence found: they lead the list.
+        cited = [c.chunk_id for c in extract.citations]
+        ordered = sorted(hits, key=lambda h: cited.index(h.record.id) if h.record.id in cited
+                         else len(cited))
+        passages = [Passage.of(i + 1, h.record, h.score) for i, h in enumerate(ordered[:k])]
         return Answer(
             id=qid, question=question, answer=extract.answer, abstained=extract.abstained,
             retrieval=self.retriever.mode, citations=extract.citations, passages=passages,
