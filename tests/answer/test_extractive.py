@@ -54,3 +54,10 @@ def test_abstains_when_the_documents_do_not_say_it(assistant: Assistant, questio
     answer = assistant.ask(question)
     assert answer.abstained and answer.answer == ABSTAIN_TEXT
     assert not answer.citations and answer.passages  # the closest passages are still shown
+
+
+def test_quoted_passages_lead_the_passage_list(assistant: Assistant) -> None:
+    answer = assistant.ask("Wer hat die Recklinghäuser Anfrage unterschrieben?", top_k=5)
+    cited = [c.chunk_id for c in answer.citations]
+    assert cited and [p.chunk_id for p in answer.passages[:len(cited)]] == cited
+    assert [p.n for p in answer.passages] == list(range(1, len(answer.passages) + 1))
