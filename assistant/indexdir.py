@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from assistant.errors import IndexBusy, IndexIncompatible, IndexNotFound
 from assistant.records import ChunkRecord
@@ -151,14 +150,3 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def manifest_summary(manifest: Manifest) -> dict[str, Any]:
-    indexed = [f for f in manifest.files.values() if not f.error]
-    return {
-        "documents": len(indexed),
-        "passages": manifest.chunk_count,
-        "failed": {k: f.error for k, f in manifest.files.items() if f.error},
-        "model": manifest.model,
-        "built_at": manifest.built_at,
-    }

@@ -62,7 +62,3 @@ def split_sentences(text: str) -> list[str]:
     if not text:
         return []
     return [s.strip() for s in _german_punkt().tokenize(text) if s.strip()]
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
