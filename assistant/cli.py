@@ -49,6 +49,9 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, Any] = {}
     if getattr(args, "index", None):
         overrides["index_dir"] = Path(args.index)
+    for name in ("host", "port"):
+        if getattr(args, name, None):
+            overrides[name] = getattr(args, name)
     if getattr(args, "corpus", None) and args.command != "eval":
         overrides["corpus_dirs"] = [Path(c) for c in args.corpus]
     return Settings(**overrides)
@@ -95,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Markdown-Bericht und Diagramm schreiben (z. B. evals/reports)")
     p.set_defaults(handler=cmd_eval)
 
+    p = sub.add_parser("serve", help="den Chat im Browser starten (wie `python app.py`)")
+    p.add_argument("--host", help="Adresse (Vorgabe: 127.0.0.1, nur dieser Rechner)")
+    p.add_argument("--port", type=int, help="Port (Vorgabe: 7860)")
+    p.add_argument("--corpus", action="append", metavar="ORDNER",
+                   help="Dokumentordner für den ersten Aufbau (Vorgabe: corpus/)")
+    p.add_argument("--index", metavar="ORDNER", help="Indexordner (Vorgabe: index/)")
+    p.set_defaults(handler=cmd_serve)
+
     p = sub.add_parser("status", help="Zustand des Index anzeigen")
     p.add_argument("--index", metavar="ORDNER")
     p.add_argument("--json", action="store_true")
@@ -133,6 +144,13 @@ def _print_ingest(report: Any, settings: Settings) -> None:
     print(f"  {report.documents} Dokumente, {report.passages} Passagen ({report.seconds:.1f} s)")
     if report.model_note:
         print(f"Hinweis: {report.model_note}")
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.ui.server import serve
+
+    serve(settings)
+    return EXIT_OK
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -19,6 +19,8 @@ class Settings(BaseSettings):
 
     corpus_dirs: list[Path] = Field(default_factory=lambda: [Path("corpus")])
     index_dir: Path = Path("index")
+    # Files uploaded in the chat's „Dokumente“ view; indexed with the corpus folders.
+    upload_dir: Path = Path("uploads")
 
     # A Hugging Face model name (must already be in the local cache, see `kim model download`)
     # or a folder holding a sentence-transformers model. "none" switches dense retrieval off.
@@ -43,6 +45,17 @@ class Settings(BaseSettings):
     # Passage size in words: chunks aim at target, never exceed max unless one sentence does.
     chunk_target_words: int = Field(default=180, ge=20)
     chunk_max_words: int = Field(default=300, ge=40)
+
+    # `kim serve` / `python app.py`: the chat in the browser (local only unless host says so).
+    host: str = "127.0.0.1"
+    port: int = Field(default=7860, ge=1, le=65535)
+
+    @property
+    def document_dirs(self) -> list[Path]:
+        """The corpus folders plus the upload folder once anything was uploaded."""
+        uploads = self.upload_dir
+        extra = [uploads] if uploads.is_dir() and uploads not in self.corpus_dirs else []
+        return [*self.corpus_dirs, *extra]
 
     @property
     def dense_enabled(self) -> bool:

@@ -9,10 +9,14 @@ from assistant.text import fold
 
 # Metadata keys a user may filter on (`--filter key=value`), with their type.
 FILTER_KEYS: dict[str, type] = {
-    "doc_type": str, "body": str, "year": int, "visibility": str, "source": str, "corpus": str,
+    "doc_type": str, "body": str, "year": int, "year_from": int, "year_to": int,
+    "visibility": str, "source": str, "corpus": str,
 }
 FILTER_ALIASES = {"type": "doc_type", "typ": "doc_type", "kommune": "body", "gremium": "body",
-                  "jahr": "year", "sichtbarkeit": "visibility", "datei": "source"}
+                  "jahr": "year", "jahr_von": "year_from", "jahr_bis": "year_to",
+                  "sichtbarkeit": "visibility", "datei": "source"}
+# Range filters: the record field they bound and the comparison (Chroma's operator name).
+RANGE_FILTERS = {"year_from": ("year", "$gte"), "year_to": ("year", "$lte")}
 
 
 @dataclass
@@ -75,4 +79,13 @@ def fold_documents(records: Iterable[ChunkRecord]) -> dict[str, str]:
 
 
 def matches(record: ChunkRecord, filters: dict[str, Any]) -> bool:
-    return all(getattr(record, key) == value for key, value in filters.items())
+    return all(_satisfies(record, key, value) for key, value in filters.items())
+
+
+def _satisfies(record: ChunkRecord, key: str, value: Any) -> bool:
+    if key not in RANGE_FILTERS:
+        return bool(getattr(record, key) == value)
+    field_name, operator = RANGE_FILTERS[key]
+    actual = getattr(record, field_name)
+    # A document without a known year (0) never falls inside a year range.
+    return bool(actual) and (actual >= value if operator == "$gte" else actual <= value)

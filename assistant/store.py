@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.errors import StoreUnavailable
+from assistant.records import RANGE_FILTERS
 
 if TYPE_CHECKING:
     from assistant.config import Settings
@@ -101,8 +102,17 @@ def open_index_store(settings: "Settings", chroma_path: Path, index_id: str, mod
 
 
 def where_clause(filters: dict[str, Any]) -> dict[str, Any] | None:
-    """Chroma's filter syntax for equality filters."""
+    """Chroma's filter syntax: equality, and ranges for ``year_from``/``year_to``."""
     if not filters:
         return None
-    clauses = [{key: value} for key, value in filters.items()]
+    clauses: list[dict[str, Any]] = []
+    for key, value in filters.items():
+        if key in RANGE_FILTERS:
+            field_name, operator = RANGE_FILTERS[key]
+            clauses.append({field_name: {operator: value}})
+            if operator == "$gte":
+                continue
+            clauses.append({field_name: {"$gt": 0}})  # unknown year (0) is outside any range
+        else:
+            clauses.append({key: value})
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

@@ -26,6 +26,7 @@ def offline_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
     monkeypatch.setenv("KIM_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("KIM_UPLOAD_DIR", str(tmp_path / "uploads"))
     for name in ("KIM_EMBED_MODEL", "KIM_CHROMA_HOST", "KIM_CORPUS_DIRS"):
         monkeypatch.delenv(name, raising=False)
 

@@ -78,7 +78,7 @@ def ingest(settings: Settings, corpus_dirs: list[Path] | None = None,
     started = time.perf_counter()
     index = IndexDir(settings.index_dir)
     with index.writer_lock():
-        report = _ingest_locked(settings, index, corpus_dirs or settings.corpus_dirs, progress)
+        report = _ingest_locked(settings, index, corpus_dirs or settings.document_dirs, progress)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -1,0 +1,154 @@
+"""Answers, sources, status and exports as text: Markdown for the chat, plain text to copy.
+
+Pure functions of the answer, so they are tested without a browser.
+"""
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from assistant.answer.models import Answer, Passage
+from assistant.engine import Status
+
+if TYPE_CHECKING:
+    from assistant.ui.service import UploadResult
+
+DocLink = Callable[[Passage], str]  # the URL that opens a passage's whole document
+
+RETRIEVAL_NAMES = {"hybrid": "hybrid (Stichwörter + Bedeutung)", "lexical": "lexikalisch (Stichwörter)",
+                   "dense": "nur Bedeutung (Vektoren)"}
+
+
+@dataclass
+class Turn:
+    """One question and its answer, as the conversation keeps them."""
+
+    question: str
+    answer: Answer
+
+    @property
+    def searched(self) -> str:
+        return self.answer.question  # the follow-up completed from the previous question
+
+
+def answer_markdown(turn: Turn) -> str:
+    text = _escape_md(turn.answer.answer)
+    if turn.searched != turn.question:
+        text = f"*Gesucht wurde: „{_escape_md(turn.searched)}“*\n\n{text}"
+    if turn.answer.abstained:
+        text += "\n\nDie nächstliegenden Passagen stehen darunter – vielleicht helfen sie weiter."
+    return text
+
+
+def sources_title(answer: Answer) -> str:
+    if answer.abstained:
+        return f"Nächstliegende Passagen ({len(closest(answer))})"
+    return f"Quellen ({len(answer.citations)})"
+
+
+def closest(answer: Answer) -> list[Passage]:
+    return answer.passages[:3]
+
+
+def sources_markdown(answer: Answer, link: DocLink) -> str:
+    passages = closest(answer) if answer.abstained else answer.citations
+    return "\n\n".join(_source_block(p, link) for p in passages)
+
+
+def _source_block(passage: Passage, link: DocLink) -> str:
+    page = f" · S. {passage.page}" if passage.page else ""
+    head = (f"<p><strong>[{passage.n}] {html.escape(passage.title or passage.source)}</strong><br>"
+            f"{html.escape(describe(passage))}{page} · "
+            f'<a href="{html.escape(link(passage))}" target="_blank" rel="noopener">Dokument öffnen</a></p>')
+    return f"{head}\n<blockquote>{highlight(passage.text, passage.quotes)}</blockquote>"
+
+
+def describe(passage: Passage) -> str:
+    parts = [passage.body, german_date(passage.date), passage.doc_type]
+    return " · ".join(p for p in parts if p) or passage.source
+
+
+def highlight(text: str, quotes: Sequence[str]) -> str:
+    """HTML of ``text`` with each quoted sentence in <mark> (white space may differ)."""
+    escaped = html.escape(text)
+    for quote in quotes:
+        words = [re.escape(html.escape(w)) for w in quote.split()]
+        if words:
+            escaped = re.sub(r"\s+".join(words), lambda m: f"<mark>{m.group(0)}</mark>", escaped,
+                             count=1)
+    return escaped.replace("\n", "<br>")
+
+
+def plain_text(turn: Turn) -> str:
+    """The answer with its sources, to paste into a reply or an e-mail."""
+    answer = turn.answer
+    lines = [f"Frage: {turn.question}", "", answer.answer, ""]
+    passages = closest(answer) if answer.abstained else answer.citations
+    lines.append("Nächstliegende Passagen:" if answer.abstained else "Quellen:")
+    for p in passages:
+        page = f", S. {p.page}" if p.page else ""
+        lines.append(f"[{p.n}] {p.title or p.source} – {describe(p)}{page} ({p.source})")
+        for quote in p.quotes:
+            lines.append(f"    „{quote.strip()}“")
+    return "\n".join(lines)
+
+
+def conversation_markdown(turns: Sequence[Turn], when: datetime | None = None) -> str:
+    stamp = (when or datetime.now()).strftime("%d.%m.%Y, %H:%M")
+    out = [f"# KIM-Assistent – Gespräch vom {stamp}", ""]
+    for i, turn in enumerate(turns, 1):
+        out += [f"## Frage {i}: {turn.question}", ""]
+        if turn.searched != turn.question:
+            out += [f"*Gesucht wurde: „{turn.searched}“*", ""]
+        out += [turn.answer.answer, "", "### " + sources_title(turn.answer), ""]
+        passages = closest(turn.answer) if turn.answer.abstained else turn.answer.citations
+        for p in passages:
+            page = f", S. {p.page}" if p.page else ""
+            out.append(f"- **[{p.n}] {p.title or p.source}** – {describe(p)}{page} (`{p.source}`)")
+            out += [f"  > {q.strip()}" for q in p.quotes]
+        out.append("")
+    return "\n".join(out)
+
+
+def status_markdown(status: Status) -> str:
+    mode = RETRIEVAL_NAMES.get(status.retrieval, status.retrieval)
+    why = f" – {status.reason}" if status.reason else ""
+    built = german_timestamp(status.built_at)
+    return (f"**Suche:** {mode}{_escape_md(why)} · **Modell:** {status.model or 'keines'} · "
+            f"**{status.documents}** Dokumente · **{status.passages}** Passagen · "
+            f"**Index vom** {built}")
+
+
+def german_date(iso: str) -> str:
+    try:
+        return datetime.strptime(iso[:10], "%Y-%m-%d").strftime("%d.%m.%Y")
+    except ValueError:
+        return iso
+
+
+def german_timestamp(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%d.%m.%Y, %H:%M")
+    except ValueError:
+        return iso or "unbekannt"
+
+
+def _escape_md(text: str) -> str:
+    """Keep "[1]" and ordinary punctuation; stop stray Markdown/HTML from changing the layout."""
+    return html.escape(text, quote=False).replace("*", "\\*").replace("_", "\\_")
+
+
+def upload_message(result: "UploadResult") -> str:
+    lines = []
+    if result.accepted:
+        names = ", ".join(f"„{n}“" for n in result.accepted)
+        lines.append(f"✅ Aufgenommen und indexiert: {names}.")
+        if result.report is not None:
+            lines.append(f"Der Index umfasst jetzt {result.report.documents} Dokumente mit "
+                         f"{result.report.passages} Passagen.")
+    for name, reason in result.rejected.items():
+        lines.append(f"❌ „{name}“ wurde nicht aufgenommen: {reason} Der Index ist unverändert.")
+    return "\n\n".join(lines)

@@ -1,0 +1,146 @@
+"""What the chat needs from the index, thread-safe: answers, status, the document list, uploads.
+
+One process serves the index (embedded Chroma is not process-safe). Questions run concurrently on
+the current `Assistant`; an upload indexes under a lock and then swaps in a freshly opened one.
+"""
+
+import hashlib
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.conversation import resolve
+from assistant.engine import Assistant, Status, parse_filters
+from assistant.errors import IndexIncompatible, IndexNotFound
+from assistant.indexdir import IndexDir
+from assistant.ingest.pipeline import IngestReport, ingest
+from assistant.records import ChunkRecord
+from assistant.ui.uploads import accept_upload
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Document:
+    doc_id: str
+    title: str
+    body: str
+    date: str
+    doc_type: str
+    passages: int
+    source: str
+    path: Path
+
+
+@dataclass
+class UploadResult:
+    accepted: list[str]
+    rejected: dict[str, str]  # file name → German reason
+    report: IngestReport | None
+
+
+class ChatService:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._write_lock = threading.Lock()
+        self._assistant = Assistant.open(settings)
+        self._documents = self._read_documents()
+
+    @classmethod
+    def start(cls, settings: Settings, progress: bool = True) -> "ChatService":
+        """Open the index; build it from the corpus first when there is none (or an outdated one)."""
+        try:
+            IndexDir(settings.index_dir).read_manifest()
+        except (IndexNotFound, IndexIncompatible) as err:
+            log.info("%s", err)
+            why = "Noch kein Index" if isinstance(err, IndexNotFound) else "Der Index ist veraltet"
+            folders = ", ".join(str(d) for d in settings.document_dirs)
+            print(f"{why} in „{settings.index_dir}“ – er wird jetzt aus {folders} aufgebaut …",
+                  flush=True)
+            ingest(settings, progress=progress)
+        service = cls(settings)
+        service.warm_up()
+        return service
+
+    def warm_up(self) -> None:
+        """Load what the first answer needs (sentence tables, place patterns) before anyone asks."""
+        started = time.perf_counter()
+        self.assistant.ask("Was ist das Kommunale Integrationsmanagement?")
+        log.info("Aufwärmen: %.1f s", time.perf_counter() - started)
+
+    @property
+    def assistant(self) -> Assistant:
+        return self._assistant  # read once per request: a swap never changes it mid-answer
+
+    def ask(self, question: str, previous: str | None, filters: dict[str, Any]) -> Any:
+        """Answer ``question``; a follow-up ("Und in Kleve?") is completed from ``previous``."""
+        assistant = self.assistant
+        question = assistant.check_question(question)
+        return assistant.ask(resolve(question, previous), filters=parse_filters(filters))
+
+    def status(self) -> Status:
+        return self.assistant.status()
+
+    def documents(self) -> list[Document]:
+        return self._documents
+
+    def document(self, doc_id: str) -> Document | None:
+        return next((d for d in self._documents if d.doc_id == doc_id), None)
+
+    def doc_id_of(self, corpus: str, source: str) -> str:
+        return _doc_id(corpus, source)
+
+    def filter_choices(self) -> dict[str, list[Any]]:
+        records = self.assistant.records
+        return {
+            "doc_type": sorted({r.doc_type for r in records if r.doc_type}),
+            "body": sorted({r.body for r in records if r.body}),
+            "year": sorted({r.year for r in records if r.year}),
+        }
+
+    def upload(self, files: list[Path], progress: bool = True) -> UploadResult:
+        """Check, store and index uploaded files; a rejected file leaves everything as it was."""
+        with self._write_lock:
+            known = {_sha256(d.path) for d in self._documents if d.path.is_file()}
+            accepted, rejected = [], {}
+            for file in files:
+                outcome = accept_upload(file, self.settings, known)
+                if outcome.error:
+                    rejected[file.name] = outcome.error
+                else:
+                    accepted.append(file.name)
+            if not accepted:
+                return UploadResult(accepted, rejected, None)
+            report = ingest(self.settings, progress=progress)
+            self._assistant = Assistant.open(self.settings)
+            self._documents = self._read_documents()
+            return UploadResult(accepted, rejected, report)
+
+    def _read_documents(self) -> list[Document]:
+        manifest = self.assistant.manifest
+        first: dict[tuple[str, str], ChunkRecord] = {}
+        for record in self.assistant.records:
+            first.setdefault((record.corpus, record.source), record)
+        documents = []
+        for key, entry in manifest.files.items():
+            if entry.error or (entry.corpus, entry.source) not in first:
+                continue
+            record = first[(entry.corpus, entry.source)]
+            root = key.split("::", 1)[0]
+            documents.append(Document(
+                doc_id=_doc_id(entry.corpus, entry.source), title=record.title, body=record.body,
+                date=record.date, doc_type=record.doc_type, passages=len(entry.chunk_ids),
+                source=entry.source, path=Path(root) / entry.source))
+        return sorted(documents, key=lambda d: (d.date or "0", d.title), reverse=True)
+
+
+def _doc_id(corpus: str, source: str) -> str:
+    return hashlib.sha1(f"{corpus}/{source}".encode()).hexdigest()[:16]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

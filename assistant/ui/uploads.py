@@ -1,0 +1,104 @@
+"""Uploaded files: the type is judged by the content, not the name; only good files are stored.
+
+A file is fully read (the same loader as the ingest) before it is copied into the upload folder,
+so a broken, encrypted or mislabelled upload is turned away with a reason and the index never sees it.
+"""
+
+import hashlib
+import re
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.errors import DocumentError
+from assistant.ingest.loaders import load_document
+
+ACCEPTED = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "text",
+            ".md": "text"}
+KIND_NAMES = {"pdf": "PDF", "docx": "Word-Dokument (DOCX)", "html": "HTML-Seite", "text": "Text",
+              "zip": "ZIP-Archiv", "binary": "Binärdatei"}
+_HTML = re.compile(rb"<!doctype html|<html[\s>]|<body[\s>]|<head[\s>]", re.IGNORECASE)
+_SAFE_NAME = re.compile(r"[^\w.\- ]+")
+
+
+@dataclass
+class UploadOutcome:
+    stored: Path | None = None
+    error: str = ""
+
+
+def sniff(head: bytes, path: Path) -> str:
+    """What the first bytes say the file is: pdf, docx, html, text, zip or binary."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                return "docx" if "word/document.xml" in archive.namelist() else "zip"
+        except zipfile.BadZipFile:
+            return "binary"
+    if b"\x00" in head:
+        return "binary"
+    return "html" if _HTML.search(head) else "text"
+
+
+def check_upload(path: Path, settings: Settings) -> str:
+    """The file's kind, or a DocumentError saying in German what is wrong and what to do."""
+    suffix = path.suffix.lower()
+    if suffix not in ACCEPTED:
+        raise DocumentError(f"Dateityp „{suffix or 'ohne Endung'}“ wird nicht angenommen – "
+                            "bitte PDF, DOCX, TXT oder HTML hochladen.")
+    size = path.stat().st_size
+    if size == 0:
+        raise DocumentError("Die Datei ist leer.")
+    if size > settings.max_file_mb * 1024 * 1024:
+        raise DocumentError(f"Die Datei ist größer als {settings.max_file_mb:g} MB – bitte teilen "
+                            "oder die Grenze KIM_MAX_FILE_MB anheben.")
+    with open(path, "rb") as handle:
+        kind = sniff(handle.read(4096), path)
+    expected = ACCEPTED[suffix]
+    if kind != expected and not (expected == "text" and kind == "html"):
+        raise DocumentError(f"Die Datei heißt „{suffix}“, ist aber dem Inhalt nach "
+                            f"{_article(kind)} – bitte die richtige Datei wählen.")
+    load_document(path)  # raises DocumentError for broken, encrypted or empty documents
+    return kind
+
+
+def accept_upload(upload: Path, settings: Settings, known_hashes: set[str]) -> UploadOutcome:
+    """Check ``upload`` and copy it into the upload folder (never over an existing file)."""
+    name = _safe_name(upload.name)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            probe = Path(tmp) / name  # the loaders choose by suffix: check under the real name
+            shutil.copyfile(upload, probe)
+            check_upload(probe, settings)
+    except DocumentError as err:
+        return UploadOutcome(error=str(err))
+    if hashlib.sha256(upload.read_bytes()).hexdigest() in known_hashes:
+        return UploadOutcome(error="Dieses Dokument ist bereits im Index.")
+    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    target = _free_path(settings.upload_dir / name)
+    shutil.copyfile(upload, target)
+    return UploadOutcome(stored=target)
+
+
+def _article(kind: str) -> str:
+    name = KIND_NAMES.get(kind, kind)
+    return f"eine {name}" if kind in {"pdf", "html", "binary"} else f"ein {name}"
+
+
+def _safe_name(name: str) -> str:
+    stem = _SAFE_NAME.sub("_", Path(name).name).strip(" .")
+    return stem or "dokument.txt"
+
+
+def _free_path(path: Path) -> Path:
+    counter = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{counter}{path.suffix}")
+        counter += 1
+    return candidate

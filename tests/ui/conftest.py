@@ -1,0 +1,93 @@
+"""The real app in a real browser: `python app.py` on a free port, Debian's chromium via Playwright."""
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, env_with
+
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+SCREENSHOT_DIR_ENV = "KIM_SCREENSHOT_DIR"  # set by `make screenshots` to docs/
+
+
+@dataclass
+class RunningApp:
+    url: str
+    index_dir: Path
+    upload_dir: Path
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start_app(tmp: Path, corpus_dirs: list[Path],
+              timeout: float = 240) -> tuple[subprocess.Popen, RunningApp]:
+    """Start `python app.py` exactly as a user would, on a free port, with a fresh index."""
+    port = free_port()
+    app = RunningApp(f"http://127.0.0.1:{port}", tmp / "index", tmp / "uploads", tmp / "app.log")
+    env = env_with(KIM_INDEX_DIR=str(app.index_dir), KIM_UPLOAD_DIR=str(app.upload_dir),
+                   KIM_CORPUS_DIRS=json.dumps([str(d) for d in corpus_dirs]), KIM_PORT=str(port))
+    log = open(app.log, "w", encoding="utf-8")  # noqa: SIM115 (closed with the process)
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"app.py ended early:\n{app.log.read_text(encoding='utf-8')}")
+        try:
+            with urllib.request.urlopen(app.url + "/", timeout=2) as response:
+                if response.status == 200:
+                    return proc, app
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    pytest.fail(f"app.py did not come up in {timeout:.0f} s:\n{app.log.read_text(encoding='utf-8')}")
+
+
+def stop_app(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail("Kein chromium gefunden – bitte `apt-get install chromium` (das macht .ci/run selbst).")
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get(SCREENSHOT_DIR_ENV) or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
