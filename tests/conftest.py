@@ -17,6 +17,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "model: loads real sentence-transformers weights")
     config.addinivalue_line("markers", "server: starts a real server process")
     config.addinivalue_line("markers", "slow: takes more than a few seconds")
+    config.addinivalue_line("markers", "browser: drives the app in a real chromium")
 
 
 @pytest.fixture(autouse=True)

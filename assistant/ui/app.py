@@ -16,8 +16,10 @@ from assistant.ui.uploads import ACCEPTED
 ALL = "Alle"
 DOC_COLUMNS = ["Titel", "Kommune / Gremium", "Datum", "Typ", "Passagen", "Datei"]
 EXAMPLES = ["Wer ist Mitglied der Lenkungsgruppe?",
-            "Wie viel Geld stellt das Land für KIM bereit?",
+            "Wie viel Geld stand 2022 im Landeshaushalt für KIM bereit?",
+            "Welche Bausteine hat KIM?",
             "Welche Fragen stellen die Grünen im Kreis Kleve?"]
+COPY_JS = "(text) => { if (text) navigator.clipboard.writeText(text); }"
 CSS = """
 #status { font-size: 0.95rem; }
 mark { background: #fff3a3; color: #1a1a1a; padding: 0 2px; }
@@ -35,7 +37,10 @@ def build_app(service: ChatService) -> gr.Blocks:
             with gr.Tab("Chat", id="chat"):
                 chat = _chat_tab(service, turns)
             with gr.Tab("Dokumente", id="dokumente"):
-                _documents_tab(service, status, chat["filters"])
+                table = _documents_tab(service, status, chat["filters"])
+        # Every page load shows the index as it is now (uploads change it while the app runs).
+        demo.load(lambda: _index_view(service), None, [status, table, *chat["filters"]],
+                  api_visibility="private")
         gr.api(_api_ask(service), api_name="frage")
     demo.queue(default_concurrency_limit=4)
     return demo
@@ -67,9 +72,11 @@ def _chat_tab(service: ChatService, turns: gr.State) -> dict[str, Any]:
                                       min_width=100)
             reset = gr.Button("Filter zurücksetzen", size="sm")
             gr.Markdown("### Mitnehmen")
-            copy_text = gr.Textbox(label="Letzte Antwort mit Quellen (zum Kopieren)", lines=6,
-                                   max_lines=12, interactive=False, buttons=["copy"],
-                                   elem_id="kopieren")
+            # Gradio's own copy icon would sit inside the <label> and steal it from the text
+            # field (screen readers then announce an unlabelled field): a separate button instead.
+            copy_text = gr.Textbox(label="Letzte Antwort mit Quellen (als Text)", lines=6,
+                                   max_lines=12, interactive=False, elem_id="kopieren")
+            copy = gr.Button("Antwort mit Quellen kopieren", elem_id="kopieren-knopf")
             export = gr.DownloadButton("Gespräch als Markdown herunterladen", value=None,
                                        elem_id="export", interactive=False)
             new_chat = gr.Button("Neues Gespräch", elem_id="neu")
@@ -78,6 +85,7 @@ def _chat_tab(service: ChatService, turns: gr.State) -> dict[str, Any]:
     question.submit(respond, [question, turns, *filters], [chatbot, turns, question, copy_text, export],
                     api_visibility="private")
     reset.click(lambda: [ALL] * 4, None, filters, api_visibility="private")
+    copy.click(None, copy_text, None, js=COPY_JS)
     new_chat.click(lambda: ([], [], "", gr.DownloadButton(value=None, interactive=False)), None,
                    [chatbot, turns, copy_text, export], api_visibility="private")
     return {"filters": filters}
@@ -126,7 +134,8 @@ def _export_file(turns: list[Turn]) -> str:
     return str(path)
 
 
-def _documents_tab(service: ChatService, status: gr.Markdown, filters: list[gr.Dropdown]) -> None:
+def _documents_tab(service: ChatService, status: gr.Markdown,
+                   filters: list[gr.Dropdown]) -> gr.Dataframe:
     gr.Markdown("Diese Dokumente durchsucht der Assistent. Neue Dokumente (PDF, DOCX, TXT, HTML) "
                 "können hier hinzugefügt werden; sie werden geprüft und sofort indexiert.")
     table = gr.Dataframe(_document_rows(service), headers=DOC_COLUMNS, interactive=False,
@@ -140,19 +149,23 @@ def _documents_tab(service: ChatService, status: gr.Markdown, filters: list[gr.D
                   progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (Gradio's way)
                   ) -> tuple[Any, ...]:
         if not paths:
-            return ("Bitte zuerst eine Datei auswählen.", gr.skip(), gr.skip(), None,
-                    *[gr.skip()] * len(filters))
+            return ("Bitte zuerst eine Datei auswählen.", gr.skip(), *[gr.skip()] * (2 + len(filters)))
         progress(0, desc="Dateien prüfen …")
         result = service.upload([Path(p) for p in paths])
-        choices = service.filter_choices()
-        updates = [gr.Dropdown(choices=[ALL, *choices[key]]) for key in ("doc_type", "body")]
-        years = [ALL, *map(str, choices["year"])]
-        updates += [gr.Dropdown(choices=years), gr.Dropdown(choices=years)]
-        return (render.upload_message(result), _document_rows(service),
-                render.status_markdown(service.status()), None, *updates)
+        return (render.upload_message(result), None, *_index_view(service))
 
-    upload.click(on_upload, files, [message, table, status, files, *filters], concurrency_limit=1,
+    upload.click(on_upload, files, [message, files, status, table, *filters], concurrency_limit=1,
                  api_visibility="private")
+    return table
+
+
+def _index_view(service: ChatService) -> tuple[Any, ...]:
+    """Status line, document rows and the filter choices of the index as it is now."""
+    choices = service.filter_choices()
+    years = [ALL, *map(str, choices["year"])]
+    return (render.status_markdown(service.status()), _document_rows(service),
+            gr.Dropdown(choices=[ALL, *choices["doc_type"]]), gr.Dropdown(choices=[ALL, *choices["body"]]),
+            gr.Dropdown(choices=years), gr.Dropdown(choices=years))
 
 
 def _document_rows(service: ChatService) -> list[list[Any]]:

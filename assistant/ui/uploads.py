@@ -61,8 +61,9 @@ def check_upload(path: Path, settings: Settings) -> str:
         kind = sniff(handle.read(4096), path)
     expected = ACCEPTED[suffix]
     if kind != expected and not (expected == "text" and kind == "html"):
-        raise DocumentError(f"Die Datei heißt „{suffix}“, ist aber dem Inhalt nach "
-                            f"{_article(kind)} – bitte die richtige Datei wählen.")
+        raise DocumentError(f"Die Datei endet auf „{suffix}“, ist dem Inhalt nach aber "
+                            f"k{_article(expected)} (sondern {_article(kind)}) – bitte die richtige "
+                            "Datei wählen oder sie neu exportieren.")
     load_document(path)  # raises DocumentError for broken, encrypted or empty documents
     return kind
 

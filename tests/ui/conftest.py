@@ -91,3 +91,37 @@ def screenshot_dir(tmp_path: Path) -> Path:
     folder = Path(os.environ.get(SCREENSHOT_DIR_ENV) or tmp_path / "screenshots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+class ChatPage:
+    """The chat as a user sees it: type a question, wait for the answer, read answer and sources."""
+
+    def __init__(self, page: "playwright.sync_api.Page") -> None:  # noqa: F821
+        self.page = page
+
+    def ask(self, question: str, timeout: float = 60_000) -> None:
+        box = self.page.get_by_label("Ihre Frage")
+        box.fill(question)
+        box.press("Enter")
+        # The copy box receives the finished answer last: then answer and sources are rendered.
+        self.page.wait_for_function(
+            "q => (document.querySelector('#kopieren textarea')?.value || '').startsWith('Frage: ' + q)",
+            arg=question, timeout=timeout)
+
+    def bot_messages(self) -> list[str]:
+        return self.page.locator('#gespraech [data-testid="bot"]').all_inner_texts()
+
+    def last_answer(self) -> str:
+        return self.bot_messages()[-2]
+
+    def last_sources(self) -> "playwright.sync_api.Locator":  # noqa: F821
+        return self.page.locator('#gespraech [data-testid="bot"]').last
+
+    def choose(self, label: str, option: str) -> None:
+        self.page.get_by_label(label).click()
+        self.page.get_by_role("option", name=option, exact=True).click()
+
+    def warning(self) -> str:
+        toast = self.page.locator(".toast-body").first
+        toast.wait_for(timeout=10_000)
+        return toast.inner_text()
