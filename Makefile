@@ -7,7 +7,7 @@ TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
 FRAGE ?= Wer ist Mitglied der Lenkungsgruppe?
 
-.PHONY: run ask test lint eval gate bench clean
+.PHONY: run ask test lint eval gate bench screenshots clean
 
 $(VENV)/.base:
 	python3 -m venv $(VENV)
@@ -22,12 +22,14 @@ $(VENV)/.dev: $(VENV)/.run
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $@
 
-## run: build the index from corpus/ (incremental) and answer FRAGE
+## run: the chat in the browser on http://127.0.0.1:7860 (builds the index from corpus/ on first start)
 run: $(VENV)/.run
+	$(VENV)/bin/kim serve
+
+## ask: update the index from corpus/ and answer FRAGE in the terminal
+ask: $(VENV)/.run
 	$(VENV)/bin/kim ingest
 	$(VENV)/bin/kim ask "$(FRAGE)"
-
-ask: run
 
 ## test: all tests (real Chroma server, real MiniLM weights)
 # pytest's exit 5 ("no tests collected") is passed on as 5 so that .ci/run can tell it apart.
@@ -47,6 +49,10 @@ eval: $(VENV)/.dev
 ## gate: what CI checks: lexical mode (no weights) and the LlamaIndex BM25 baseline, both sets
 gate: $(VENV)/.dev
 	$(VENV)/bin/kim eval --modes lexical --baselines bm25
+
+## screenshots: the browser tests write their screenshots to docs/ (shown in the README)
+screenshots: $(VENV)/.dev
+	KIM_SCREENSHOT_DIR=docs $(PY) -m pytest -q tests/ui/test_access.py -k "screenshots or usable"
 
 bench: $(VENV)/.dev
 	$(PY) benchmarks/bench_reingest.py

@@ -95,6 +95,10 @@ def test_filters_restrict_retrieval(seeds_dir: Path, tmp_path: Path) -> None:
                  "--filter", "year=2021", "--index", index)
     passages = json.loads(result.stdout)["passages"]
     assert passages and all(p["source"].startswith(("001_", "003_")) for p in passages)
+    later = kim("ask", "Case-Manager Ausländerbehörde Steuerungsgremium", "--json",
+                "--filter", "jahr_von=2022", "--filter", "year_to=2024", "--index", index)
+    years = {p["date"][:4] for p in json.loads(later.stdout)["passages"]}
+    assert years and years <= {"2022", "2023", "2024"}
     kleve = kim("ask", "Welche Fragen stellt die Fraktion?", "--json", "--filter",
                 "body=Kreis Kleve", "--index", index)
     assert {p["source"] for p in json.loads(kleve.stdout)["passages"]} == {"004_f40aa334bcd0e282.txt"}
@@ -113,3 +117,15 @@ def test_status_reports_mode_and_counts(seeds_dir: Path, tmp_path: Path) -> None
     kim("ingest", "--corpus", str(seeds_dir), "--index", index)
     status = json.loads(kim("status", "--json", "--index", index).stdout)
     assert status["retrieval"] == "lexical" and status["documents"] == 5 and status["passages"] > 5
+
+
+def test_serve_names_a_busy_port(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = kim("serve", "--port", str(port), "--index", str(tmp_path / "idx"), check=False)
+    assert result.returncode == 1 and f"Port {port}" in result.stderr and "--port" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "idx").exists()

@@ -29,6 +29,8 @@ def test_filters_apply_inside_dense_and_hybrid(settings: Settings, mode: str) ->
     assert answer.passages and {p.source for p in answer.passages} == {"004_f40aa334bcd0e282.txt"}
     years = assistant.ask("Case-Management", top_k=10, filters={"year": 2021})
     assert {p.source[:3] for p in years.passages} <= {"001", "003"}
+    ranged = assistant.ask("Case-Management", top_k=10, filters={"year_from": 2022, "year_to": 2023})
+    assert ranged.passages and all(p.date[:4] in {"2022", "2023"} for p in ranged.passages)
 
 
 def test_dense_weight_zero_is_lexical_order(settings: Settings) -> None:
