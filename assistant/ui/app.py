@@ -24,6 +24,8 @@ CSS = """
 #status { font-size: 0.95rem; }
 mark { background: #fff3a3; color: #1a1a1a; padding: 0 2px; }
 blockquote { border-left: 4px solid #4b5563; margin: 0.3em 0 0.8em; padding-left: 0.8em; }
+/* Gradio dims "thought" blocks; sources are evidence and must stay fully readable. */
+#gespraech .thought-group .message-content { opacity: 1; }
 """
 
 

@@ -115,7 +115,16 @@ class ChatPage:
         return self.bot_messages()[-2]
 
     def last_sources(self) -> "playwright.sync_api.Locator":  # noqa: F821
-        return self.page.locator('#gespraech [data-testid="bot"]').last
+        """The „Quellen“ block under the last answer, once its passages are on screen."""
+        block = self.page.locator('#gespraech [data-testid="bot"]').last
+        block.locator("blockquote").first.wait_for(state="visible", timeout=10_000)
+        self.settle()
+        return block
+
+    def settle(self) -> None:
+        """Wait for running transitions (the sources block slides open) before looking at pixels."""
+        self.page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')",
+                                    timeout=10_000)
 
     def choose(self, label: str, option: str) -> None:
         self.page.get_by_label(label).click()

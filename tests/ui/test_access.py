@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from assistant.text import fold_for_match
 from tests.conftest import REPO
@@ -80,6 +81,7 @@ def test_usable_on_desktop_and_phone(browser: object, app: RunningApp, width: in
                                      screenshot_dir: Path) -> None:
     chat = open_chat(browser, app, width, height)
     chat.ask("Wie viel Geld stand 2022 im Landeshaushalt für KIM bereit?")
+    chat.last_sources()
     page = chat.page
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"horizontal scrolling at {width}px: {overflow}px"
@@ -94,9 +96,9 @@ def test_sources_and_documents_screenshots(browser: object, app: RunningApp,
                                            screenshot_dir: Path) -> None:
     chat = open_chat(browser, app, 1280, 800)
     chat.ask("Wer hat die Anfrage zum Kommunalen Integrationszentrum im Kreis Kleve unterzeichnet?")
-    sources = chat.last_sources()
-    assert sources.locator("mark").count() >= 1
-    sources.locator("mark").first.scroll_into_view_if_needed()
+    mark = chat.last_sources().locator("mark").first
+    mark.scroll_into_view_if_needed()
+    expect(mark).to_be_visible()
     chat.page.screenshot(path=str(screenshot_dir / "quellen.png"))
     chat.page.get_by_role("tab", name="Dokumente").click()
     chat.page.locator("#dokumente").wait_for()
