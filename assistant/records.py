@@ -36,6 +36,16 @@ class ChunkRecord:
     char_start: int
     char_end: int
     position: int
+    page_marks: str = ""  # "offset:page,…": where later pages begin inside ``text``
+
+    def page_at(self, offset: int) -> int:
+        """The page on which the character at ``offset`` of ``text`` stands."""
+        page = self.page
+        for mark in filter(None, self.page_marks.split(",")):
+            start, later_page = mark.split(":")
+            if offset >= int(start):
+                page = int(later_page)
+        return page
 
     @property
     def header(self) -> str:

@@ -197,6 +197,10 @@ def _compose(chosen: list[_Candidate], top: dict[int, Hit]) -> Extract:
             hit = top[cand.hit_rank]
             citations.append(Passage.of(numbers[cand.hit_rank], hit.record, hit.score))
         n = numbers[cand.hit_rank]
+        if not citations[n - 1].quotes:  # the citation opens the page of its first quote
+            record = top[cand.hit_rank].record
+            offset = max(record.text.find(cand.unit.text), 0)
+            citations[n - 1].page = record.page_at(offset)
         citations[n - 1].quotes.append(cand.unit.text)
         separator = "\n" if (cand.unit.item or cand.unit.role) and parts else " "
         parts.append(f"{separator if parts else ''}{cand.unit.text} [{n}]")

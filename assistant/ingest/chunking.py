@@ -52,6 +52,7 @@ class Chunk:
     page: int
     char_start: int
     char_end: int
+    page_marks: str = ""  # "offset:page,…" where a later page begins inside ``text``
 
 
 def chunk_pages(pages: list[str], target: int = 180, max_words: int = 300) -> list[Chunk]:
@@ -182,11 +183,19 @@ def _pack(units: list[Unit], target: int, max_words: int) -> list[list[Unit]]:
 
 
 def _make_chunk(units: list[Unit], position: int, page_starts: list[int]) -> Chunk:
-    parts = [units[0].text]
+    def page_of(offset: int) -> int:
+        return max(sum(1 for s in page_starts if s <= offset), 1)
+
+    parts, marks = [units[0].text], []
+    length, current = len(units[0].text), page_of(units[0].start)
     for prev, unit in pairwise(units):
         parts.append(" " if prev.block == unit.block else "\n")
+        length += 1
+        if page_of(unit.start) != current:  # a citation of this unit should open its own page
+            current = page_of(unit.start)
+            marks.append(f"{length}:{current}")
         parts.append(unit.text)
-    start = units[0].start
-    page = sum(1 for s in page_starts if s <= start)
-    return Chunk(text="".join(parts), position=position, page=max(page, 1),
-                 char_start=start, char_end=units[-1].end)
+        length += len(unit.text)
+    return Chunk(text="".join(parts), position=position, page=page_of(units[0].start),
+                 char_start=units[0].start, char_end=units[-1].end, page_marks=",".join(marks))
+

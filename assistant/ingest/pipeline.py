@@ -204,6 +204,7 @@ def _read_file(found: FoundFile, settings: Settings) -> list[ChunkRecord]:
             corpus=found.corpus, title=meta.title, date=meta.date, year=meta.year, body=meta.body,
             doc_type=meta.doc_type, reference=meta.reference, visibility=meta.visibility,
             page=c.page, char_start=c.char_start, char_end=c.char_end, position=c.position,
+            page_marks=c.page_marks,
         )
         for c in chunks
     ]

@@ -56,7 +56,8 @@ def _chat_tab(service: ChatService, turns: gr.State) -> dict[str, Any]:
                                  buttons=["copy", "copy_all"], group_consecutive_messages=False,
                                  placeholder="Stellen Sie unten eine Frage. Jede Aussage der Antwort "
                                              "trägt eine Nummer [n], die auf ihre Quelle zeigt.")
-            question = gr.Textbox(label="Ihre Frage", elem_id="frage", max_length=1000,
+            question = gr.Textbox(label="Ihre Frage", elem_id="frage",
+                                  max_length=service.settings.max_question_chars,
                                   placeholder="z. B. Wer ist Mitglied der Lenkungsgruppe?",
                                   submit_btn="Fragen", lines=1)
             gr.Examples(EXAMPLES, inputs=question, label="Beispiele")
@@ -88,8 +89,12 @@ def _chat_tab(service: ChatService, turns: gr.State) -> dict[str, Any]:
                     api_visibility="private")
     reset.click(lambda: [ALL] * 4, None, filters, api_visibility="private")
     copy.click(None, copy_text, None, js=COPY_JS)
-    new_chat.click(lambda: ([], [], "", gr.DownloadButton(value=None, interactive=False)), None,
-                   [chatbot, turns, copy_text, export], api_visibility="private")
+    def forget() -> tuple[Any, ...]:
+        return [], [], "", gr.DownloadButton(value=None, interactive=False)
+
+    new_chat.click(forget, None, [chatbot, turns, copy_text, export], api_visibility="private")
+    # The chat's own bin icon empties the display; the memory for follow-ups must go with it.
+    chatbot.clear(forget, None, [chatbot, turns, copy_text, export], api_visibility="private")
     return {"filters": filters}
 
 

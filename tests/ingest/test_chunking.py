@@ -53,3 +53,15 @@ def test_list_intro_stays_with_its_list(seeds_dir: Path) -> None:
     chunks = _chunks(seeds_dir, "002_be6f4e14f5fb29c9", target=30, max_words=300)
     intro = [c for c in chunks if "Der Integrationsrat würde gerne wissen:" in c]
     assert intro and "1. Wie sieht die Umsetzung des KIM in der Stadt Gummersbach aus?" in intro[0]
+
+
+def test_a_chunk_across_a_page_break_knows_where_the_next_page_begins() -> None:
+    from assistant.records import ChunkRecord
+
+    [chunk] = chunk_pages(["Erster Satz auf Seite eins.", "Zweiter Satz auf Seite zwei."])
+    assert chunk.page == 1 and chunk.page_marks
+    offset = chunk.text.index("Zweiter Satz")
+    record = ChunkRecord(id="x", text=chunk.text, source="a.pdf", corpus="c", title="", date="",
+                         year=0, body="", doc_type="", reference="", visibility="", page=chunk.page,
+                         char_start=0, char_end=0, position=0, page_marks=chunk.page_marks)
+    assert record.page_at(0) == 1 and record.page_at(offset) == 2

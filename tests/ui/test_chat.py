@@ -82,6 +82,10 @@ def test_follow_up_carries_the_subject(chat: ChatPage) -> None:
     answer = chat.last_answer()
     assert "Gesucht wurde" in answer and "Kleve" in answer
     assert "Kreis Kleve" in chat.last_sources().inner_text()
+    chat.page.get_by_role("button", name="Neues Gespräch").click()
+    chat.page.wait_for_function("() => !document.querySelector('#gespraech [data-testid=\"bot\"]')")
+    chat.ask("Und im Kreis Kleve?")  # a new conversation has nothing to follow up on
+    assert "Gesucht wurde" not in chat.last_answer()
 
 
 def test_abstention_shows_the_closest_passages(chat: ChatPage) -> None:

@@ -1,0 +1,47 @@
+"""The chat's service layer on real indexes: first start builds, hybrid status, uploads swap in."""
+
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.ingest.pipeline import ingest
+from assistant.ui import render
+from assistant.ui.service import ChatService
+from tests.files import write_pdf
+
+
+def test_first_start_builds_the_index_then_reuses_it(seeds_dir: Path, tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "index", corpus_dirs=[seeds_dir],
+                        upload_dir=tmp_path / "uploads")
+    service = ChatService.start(settings, progress=False)
+    built = service.assistant.manifest.built_at
+    assert len(service.documents()) == 5 and service.status().passages > 5
+    again = ChatService.start(settings, progress=False)
+    assert again.assistant.manifest.built_at == built  # nothing rebuilt on the second start
+
+
+@pytest.mark.model
+def test_status_line_names_hybrid_and_the_model(seeds_dir: Path, tmp_path: Path,
+                                                minilm_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "index", corpus_dirs=[seeds_dir],
+                        upload_dir=tmp_path / "uploads", embed_model=str(minilm_path))
+    ingest(settings, progress=False)
+    line = render.status_markdown(ChatService(settings).status())
+    assert "hybrid" in line and str(minilm_path) in line and "5** Dokumente" in line
+
+
+def test_upload_of_a_pdf_is_searchable_and_links_to_its_page(seeds_dir: Path, tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "index", corpus_dirs=[seeds_dir],
+                        upload_dir=tmp_path / "uploads")
+    service = ChatService.start(settings, progress=False)
+    filler = " ".join(["Die Verwaltung beschreibt hier ihre allgemeinen Ziele."] * 40)
+    pdf = write_pdf(tmp_path / "Bericht.pdf", [filler, "Im Jahr 2025 wurden 42 Familien vom "
+                                                       "Case-Management begleitet."])
+    result = service.upload([pdf], progress=False)
+    assert result.accepted == ["Bericht.pdf"] and not result.rejected
+    answer = service.ask("Wie viele Familien wurden 2025 begleitet?", None, {})
+    cited = answer.citations[0]
+    assert "42" in answer.answer and cited.source == "Bericht.pdf" and cited.page == 2
+    document = service.document(service.doc_id_of(cited.corpus, cited.source))
+    assert document is not None and document.path.read_bytes() == pdf.read_bytes()
