@@ -64,7 +64,9 @@ def serve(settings: Settings) -> None:
     app = create_app(service)
     print(f"KIM-Assistent läuft: http://{settings.host}:{settings.port}  (Beenden mit Strg+C)",
           flush=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+    # Open browser tabs keep event streams alive: Strg+C must not wait for them forever.
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning",
+                timeout_graceful_shutdown=3)
 
 
 def _check_port(host: str, port: int) -> None:
