@@ -37,6 +37,8 @@ _DOCUMENT_DATE = re.compile(r"datiert|von wann|gestellt|verfasst|eingereicht|ges
                             r"unterschrieben|unterzeichnet")
 _STATEWIDE = re.compile(r"landesweit|insgesamt|landeshaushalt|\bland\w* im haushalt|haushalt des landes")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# "Wie viele Case-Manager-Stellen …?" counts Stellen: the last capitalised word after "wie viele".
+_COUNTED = re.compile(r"\b[Ww]ie ?viele[nm]?\s+((?:[A-ZÄÖÜ][\w-]*\s+){0,2}[A-ZÄÖÜ][\w-]*)")
 # OCR turns "Bündnis 90/Die Grünen" into "Bindnis 90/Die Grinen": one letter may be wrong.
 _PARTIES = {"cdu": r"\bcdu\b", "spd": r"\bspd\b", "grun": r"\bgr\wnen?\b|\bgrune\b|b\wndnis ?90",
             "fdp": r"\bfdp\b", "afd": r"\bafd\b", "linke": r"\blinken?\b"}
@@ -61,6 +63,7 @@ class QuestionProfile:
     years: list[str] = field(default_factory=list)
     parties: list[str] = field(default_factory=list)
     committees: list[str] = field(default_factory=list)
+    counted: str = ""  # the noun a "wie viele …?" question counts ("Stellen", "Menschen")
 
 
 def profile(question: str) -> QuestionProfile:
@@ -73,7 +76,17 @@ def profile(question: str) -> QuestionProfile:
         places=named_places(folded), years=_YEAR.findall(folded),
         parties=[p for p, pattern in _PARTY_RE.items() if pattern.search(folded)],
         committees=[m.group(1) for m in _COMMITTEE.finditer(folded)],
+        counted=counted_noun(question),
     )
+
+
+def counted_noun(question: str) -> str:
+    """The noun "wie viele …?" asks to count, as written ("" when the question counts nothing)."""
+    match = _COUNTED.search(question)
+    if not match:
+        return ""
+    noun = match.group(1).split()[-1]
+    return noun if noun[0].isupper() else ""
 
 
 def passage_matches(folded_passage: str, folded_document: str, asked: QuestionProfile) -> bool:
@@ -94,6 +107,19 @@ _NUMBER_WORDS = re.compile(
 _TIME_WORDS = re.compile(
     r"\b(januar|februar|marz|april|mai|juni|juli|august|september|oktober|november|dezember|"
     r"fruhjahr|fruhling|sommer|herbst|winter|quartal|halbjahr|jahresende|jahresbeginn)\b")
+
+
+# A count of things: a number before a noun that is no unit of time or money ("83 Kreise",
+# "zwölf Modellkommunen"; not "zweieinhalb Jahren", "10 Mio. €").
+_COUNT = re.compile(
+    r"(?<![\w.,])(?:\d+(?:[.,]\d+)*|[Zz]wei|[Dd]rei|[Vv]ier|[Ff]ünf|[Ss]echs|[Ss]ieben|[Aa]cht|"
+    r"[Nn]eun|[Zz]ehn|[Ee]lf|[Zz]wölf|[Zz]wanzig|[Hh]undert)\s+"
+    r"(?!(?:Jahr|Monat|Woche|Tag|Stunde|Euro|Mio|Million|Milliarde|Mrd|Prozent)\w*)[A-ZÄÖÜ]")
+
+
+def counts_things(unit: str) -> bool:
+    """Does the unit count something (as opposed to giving a duration or an amount of money)?"""
+    return bool(_COUNT.search(unit))
 
 
 def mentions(folded_text: str, place: str) -> bool:

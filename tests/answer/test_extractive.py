@@ -48,12 +48,19 @@ def test_a_numbered_list_is_kept_whole(assistant: Assistant) -> None:
         "Wer hat im Kreis Kleve die Anfrage für die CDU-Fraktion unterschrieben?",  # party
         "Wann berät der Integrationsrat in Mülheim über das KIM?",  # committee
         "Wann ist die nächste Sperrmüllabfuhr in Castrop-Rauxel?",  # not in the corpus
+        # the passage counts years ("seit zweieinhalb Jahren"), not the people asked about
+        "Wie viele Menschen hat das KIM in Recklinghausen bisher in Arbeit vermittelt?",
     ],
 )
 def test_abstains_when_the_documents_do_not_say_it(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
     assert answer.abstained and answer.answer == ABSTAIN_TEXT
     assert not answer.citations and answer.passages  # the closest passages are still shown
+
+
+def test_a_count_is_answered_where_the_counted_noun_stands(assistant: Assistant) -> None:
+    answer = assistant.ask("Wie viele Zentrale Unterbringungseinrichtungen gibt es im Kreis Kleve?")
+    assert not answer.abstained and "derzeit zwei" in answer.answer
 
 
 def test_quoted_passages_lead_the_passage_list(assistant: Assistant) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.retrieval.query import passage_matches, profile, unit_kinds
+from assistant.retrieval.query import counts_things, passage_matches, profile, unit_kinds
 from assistant.text import fold
 
 
@@ -40,3 +40,25 @@ def test_unit_kinds() -> None:
     assert "date" in unit_kinds("Der Zebrastreifen wird im Herbst erneuert.")
     assert "number" in unit_kinds("Die Gruppe tagt viermal im Jahr.")
     assert "person" in unit_kinds("Maya Sommer, Fraktionsvorsitzende")
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("Wie viele Case-Manager-Stellen hat die Stadt geschaffen?", "Case-Manager-Stellen"),
+        ("Wie viele Zentrale Unterbringungseinrichtungen des Landes gibt es?",
+         "Unterbringungseinrichtungen"),
+        ("In wie vielen Kreisen fördert das Land KIM?", "Kreisen"),
+        ("Wie viel Geld stand 2022 bereit?", ""),  # an amount, no count
+        ("Wie viele wurden beraten?", ""),
+    ],
+)
+def test_counted_noun(question: str, counted: str) -> None:
+    assert profile(question).counted == counted
+
+
+def test_counts_things_but_not_durations_or_money() -> None:
+    assert counts_things("Am Verfahren konnten sich 83 Kreise beteiligen.")
+    assert counts_things("Es gab zwölf Modellkommunen.")
+    assert not counts_things("Seit knapp zweieinhalb Jahren gibt es das KIM.")
+    assert not counts_things("Dafür waren 75 Mio. € eingestellt (Baustein 1).")
