@@ -36,6 +36,12 @@ _DOCUMENT_WORD = re.compile(r"\b(anfrage|antrag|vorschlag|vorlage|schreiben|brie
 _DOCUMENT_DATE = re.compile(r"datiert|von wann|gestellt|verfasst|eingereicht|geschrieben|stammt|"
                             r"unterschrieben|unterzeichnet")
 _STATEWIDE = re.compile(r"landesweit|insgesamt|landeshaushalt|\bland\w* im haushalt|haushalt des landes")
+# The other German states: a question about one of them needs a passage that names it (the
+# documents are about NRW; "ein vergleichbares Programm in Niedersachsen" is not KIM).
+_OTHER_STATES = re.compile(
+    r"(?<![\w-])(baden-wurttemberg|bayern|berlin|brandenburg|bremen|hamburg|hessen|"
+    r"mecklenburg-vorpommern|niedersachsen|rheinland-pfalz|saarland|sachsen-anhalt|sachsen|"
+    r"schleswig-holstein|thuringen)(?![\w-])")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # "Wie viele Case-Manager-Stellen …?" counts Stellen: the last capitalised word after "wie viele".
 _COUNTED = re.compile(r"\b[Ww]ie ?viele[nm]?\s+((?:[A-ZÄÖÜ][\w-]*\s+){0,2}[A-ZÄÖÜ][\w-]*)")
@@ -73,7 +79,7 @@ def profile(question: str) -> QuestionProfile:
         about_asking=bool(_ABOUT_ASKING.search(folded)),
         about_document=bool(_DOCUMENT_WORD.search(folded) and _DOCUMENT_DATE.search(folded)),
         statewide=bool(_STATEWIDE.search(folded)),
-        places=named_places(folded), years=_YEAR.findall(folded),
+        places=named_places(folded) + _OTHER_STATES.findall(folded), years=_YEAR.findall(folded),
         parties=[p for p, pattern in _PARTY_RE.items() if pattern.search(folded)],
         committees=[m.group(1) for m in _COMMITTEE.finditer(folded)],
         counted=counted_noun(question),

@@ -62,3 +62,11 @@ def test_counts_things_but_not_durations_or_money() -> None:
     assert counts_things("Es gab zwölf Modellkommunen.")
     assert not counts_things("Seit knapp zweieinhalb Jahren gibt es das KIM.")
     assert not counts_things("Dafür waren 75 Mio. € eingestellt (Baustein 1).")
+
+
+def test_another_state_is_a_place_the_passage_must_name() -> None:
+    asked = profile("Gibt es ein vergleichbares Programm in Niedersachsen?")
+    assert asked.places == ["niedersachsen"]
+    nrw = fold("Das Förderprogramm KIM des Landes Nordrhein-Westfalen")
+    assert not passage_matches(nrw, nrw, asked)
+    assert profile("Was plant Sachsen-Anhalt?").places == ["sachsen-anhalt"]
