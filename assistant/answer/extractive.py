@@ -31,6 +31,9 @@ from assistant.text import fold
 ANSWER_PASSAGES = 3
 _STATE_LEVEL = re.compile(r"\bland(es)?\b|landes\w+|\bnrw\b|nordrhein-westfalen")
 _ROLE_FOR = {"signed": "signature", "addressed": "addressee"}
+# Demonstratives and pronominal adverbs that refer to the sentence before.
+_REFERS_BACK = re.compile(r"\b(?:[Dd]ies(?:e[mnrs]?)?|[Ss]olche[mnrs]?|[Hh]ierf(?:ü|u)r|[Hh]ierzu|"
+                          r"[Dd]af(?:ü|u)r|[Dd]abei|[Dd]avon)\b")
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Calibration:
     min_own_coverage: float = 0.05  # a sentence must share this much with the question itself
     max_unknown_share: float = 0.8  # above: the question's key terms never occur in the corpus
     unknown_weight: float = 0.25  # idf factor for words the corpus never uses
+    anaphor_share: float = 0.5  # of the previous sentence's coverage, for one that refers back
     keep_ratio: float = 0.5  # further sentences must score this share of the best one
     type_bonus: float = 0.2  # a sentence with the kind of answer asked for (person/date/number)
     role_bonus: float = 0.5  # the signature for "who signed", the salutation for "to whom"
@@ -96,12 +100,13 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
     counted = _counted_stems(asked, lexical)
     candidates = []
     for rank, hit in top.items():
-        for unit in answer_units(hit.record.text):
+        units = answer_units(hit.record.text)
+        owns = _own_coverages(units, [coverage(u.text) for u in units], calibration)
+        for unit, own in zip(units, owns, strict=True):
             tokens = frozenset(analyzer.tokens(unit.text))
             kinds = _kinds(unit, tokens, counted)
             if _unit_fits(unit, hit, asked, kinds):
-                score = _score(unit, kinds, coverage(unit.text), context[rank], rank, asked,
-                               calibration)
+                score = _score(unit, kinds, own, context[rank], rank, asked, calibration)
                 candidates.append(_Candidate(unit, rank, score, tokens))
     chosen = _select(candidates, asked, calibration)
     return _compose(chosen, top) if chosen else _abstain()
@@ -118,6 +123,17 @@ def _question_weights(question: str, asked: QuestionProfile, lexical: LexicalInd
         if not lexical.knows(term):
             weights[term] *= calibration.unknown_weight
     return weights
+
+
+def _own_coverages(units: tuple[Unit, ...], owns: list[float],
+                   calibration: Calibration) -> list[float]:
+    """A sentence that points back ("Diese sind …", "für diesen Einbezug") continues the one
+    before it and shares part of its coverage."""
+    result = list(owns)
+    for i in range(1, len(units)):
+        if _REFERS_BACK.search(units[i].text) and not units[i].item:
+            result[i] = max(result[i], calibration.anaphor_share * result[i - 1])
+    return result
 
 
 def _counted_stems(asked: QuestionProfile, lexical: LexicalIndex) -> frozenset[str]:

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.extractive import Calibration, _own_coverages
 from assistant.answer.models import ABSTAIN_TEXT
+from assistant.answer.units import Unit
 from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.ingest.pipeline import ingest
@@ -68,3 +70,11 @@ def test_quoted_passages_lead_the_passage_list(assistant: Assistant) -> None:
     cited = [c.chunk_id for c in answer.citations]
     assert cited and [p.chunk_id for p in answer.passages[:len(cited)]] == cited
     assert [p.n for p in answer.passages] == list(range(1, len(answer.passages) + 1))
+
+
+def test_a_sentence_that_refers_back_shares_the_coverage_of_the_one_before() -> None:
+    units = (Unit("Die Neuordnung der Integrationsarbeit bietet Chancen.", 0),
+             Unit("Diese sind allerdings mit Herausforderungen verbunden.", 1),
+             Unit("Der Kreis tagt im Mai.", 2))
+    owns = _own_coverages(units, [0.6, 0.0, 0.0], Calibration(anaphor_share=0.5))
+    assert owns == [0.6, 0.3, 0.0]
