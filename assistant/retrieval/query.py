@@ -144,6 +144,11 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}\s?[.)]|[-–•·*→▪►✓])\s*")
 
 
+# A number that names a part ("Baustein 2", "§ 9 Abs. 1", "Frage 5") is no count or amount.
+_PART_NUMBER = re.compile(r"(?:\b(?:Bausteins?|Fragen?|Abs\.|Absatz|Satz|Artikel|Art\.|Anlage|Seite|S\.|"
+                          r"Ziffer|Kapitel|Stufe|Phase)|§§?)\s*\d+[a-z]?\b")
+
+
 def unit_kinds(unit: str) -> set[str]:
     kinds = {"url"} if _URL.search(unit) else set()
     # "1. Wie sieht …?" holds no number, and a source link's digits are no answer.
@@ -151,7 +156,8 @@ def unit_kinds(unit: str) -> set[str]:
     if _DATE_UNIT.search(unit) or _TIME_WORDS.search(fold(unit)):
         kinds.add("date")
     # A count or an amount: digits that are not part of a date or a year, or a number word.
-    if re.search(r"\d", _DATE_UNIT.sub(" ", _MONTH_YEAR.sub(" ", unit))) or _NUMBER_WORDS.search(fold(unit)):
+    figures = _PART_NUMBER.sub(" ", _DATE_UNIT.sub(" ", _MONTH_YEAR.sub(" ", unit)))
+    if re.search(r"\d", figures) or _NUMBER_WORDS.search(fold(unit)):
         kinds.add("number")
     if _PERSON_UNIT.search(unit.strip()):
         kinds.add("person")

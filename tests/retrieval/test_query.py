@@ -70,3 +70,10 @@ def test_another_state_is_a_place_the_passage_must_name() -> None:
     nrw = fold("Das Förderprogramm KIM des Landes Nordrhein-Westfalen")
     assert not passage_matches(nrw, nrw, asked)
     assert profile("Was plant Sachsen-Anhalt?").places == ["sachsen-anhalt"]
+
+
+def test_a_number_that_names_a_part_is_no_amount() -> None:
+    assert "number" not in unit_kinds("Anders als in Baustein 1 gibt es in Baustein 2 keinen Zuschuss.")
+    assert "number" not in unit_kinds("Die Beratung nach § 9 Abs. 1 TIntG ist für Geflüchtete gedacht.")
+    assert "number" in unit_kinds("Für die Ausstattung gibt es 5.700 € aus Baustein 1.")
+    assert "number" in unit_kinds("Nr.: A 21/0500-01")  # "Welche Nummer …?" asks for it
