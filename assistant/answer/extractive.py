@@ -104,7 +104,7 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
         owns = _own_coverages(units, [coverage(u.text) for u in units], calibration)
         for unit, own in zip(units, owns, strict=True):
             tokens = frozenset(analyzer.tokens(unit.text))
-            kinds = _kinds(unit, tokens, counted)
+            kinds = _kinds(unit, tokens, counted, asked)
             if _unit_fits(unit, hit, asked, kinds):
                 score = _score(unit, kinds, own, context[rank], rank, asked, calibration)
                 candidates.append(_Candidate(unit, rank, score, tokens))
@@ -145,14 +145,18 @@ def _counted_stems(asked: QuestionProfile, lexical: LexicalIndex) -> frozenset[s
     return stems
 
 
-def _kinds(unit: Unit, tokens: frozenset[str], counted: frozenset[str]) -> set[str]:
+def _kinds(unit: Unit, tokens: frozenset[str], counted: frozenset[str],
+           asked: QuestionProfile) -> set[str]:
     """The kinds of answer a unit holds. A number answers "wie viele Stellen?" only where the unit
     names the counted noun (also as a compound's head) or counts some other thing ("83 Kreise"
-    for "Gebietskörperschaften"): "seit zweieinhalb Jahren" and "75 Mio. €" count no people."""
+    for "Gebietskörperschaften"): "seit zweieinhalb Jahren" and "75 Mio. €" count no people.
+    A question about money ("Wie hoch ist das Gehalt?") is answered by an amount of money."""
     kinds = unit_kinds(unit.text)
     names_counted = any(t.endswith(stem) for t in tokens for stem in counted)  # Modellkommunen
     if counted and not names_counted and not counts_things(unit.text):
         kinds.discard("number")
+    if "amount" in asked.expects and "amount" not in kinds:
+        kinds.discard("number")  # "Wie hoch ist das Gehalt?" wants money, not "12 Stellen"
     return kinds
 
 

@@ -20,6 +20,8 @@ _INTENTS = {
             r"welche[nm]? (monat|jahr|tag)|seit welche",
     "number": r"wie ?viel|wie hoch|wie lange|wie gross|\bhohe\b|betrag|prozent|anzahl|\bsumme\b|"
               r"welche \w*nummer|wie oft|mit wie",
+    "amount": r"wie ?viel geld|\bgeld\b|\bbetrag|\bsumme\b|gehalt|\bkosten\b|gebuhr|\beuro\b|"
+              r"wie teuer|verdien",
     "list": r"^(welche|was|wer)\b.*\b(fragen|punkte|aspekte|aufgaben|mitglieder|akteure|"
             r"institutionen|bausteine|teile|voraussetzungen|themen|funktionen)\b",
     "url": r"\b(online|abrufbar|link|internetseite|webseite|im netz)\b",
@@ -75,7 +77,7 @@ class QuestionProfile:
 def profile(question: str) -> QuestionProfile:
     folded = " ".join(fold(question).split())
     return QuestionProfile(
-        expects={kind for kind, pattern in _INTENT_RE.items() if pattern.search(folded)},
+        expects=_expects(folded),
         about_asking=bool(_ABOUT_ASKING.search(folded)),
         about_document=bool(_DOCUMENT_WORD.search(folded) and _DOCUMENT_DATE.search(folded)),
         statewide=bool(_STATEWIDE.search(folded)),
@@ -84,6 +86,13 @@ def profile(question: str) -> QuestionProfile:
         committees=[m.group(1) for m in _COMMITTEE.finditer(folded)],
         counted=counted_noun(question),
     )
+
+
+def _expects(folded: str) -> set[str]:
+    expects = {kind for kind, pattern in _INTENT_RE.items() if pattern.search(folded)}
+    if "number" not in expects:
+        expects.discard("amount")  # "… um Geld zu bekommen?" asks for no figure
+    return expects
 
 
 def counted_noun(question: str) -> str:
@@ -149,6 +158,9 @@ _PART_NUMBER = re.compile(r"(?:\b(?:Bausteins?|Fragen?|Abs\.|Absatz|Satz|Artikel
                           r"Ziffer|Kapitel|Stufe|Phase)|§§?)\s*\d+[a-z]?\b")
 
 
+_MONEY = re.compile(r"€|\bEuro\b|\bMio\b|\bMillionen\b|\bMrd\b|\bMilliarden\b", re.IGNORECASE)
+
+
 def unit_kinds(unit: str) -> set[str]:
     kinds = {"url"} if _URL.search(unit) else set()
     # "1. Wie sieht …?" holds no number, and a source link's digits are no answer.
@@ -159,6 +171,8 @@ def unit_kinds(unit: str) -> set[str]:
     figures = _PART_NUMBER.sub(" ", _DATE_UNIT.sub(" ", _MONTH_YEAR.sub(" ", unit)))
     if re.search(r"\d", figures) or _NUMBER_WORDS.search(fold(unit)):
         kinds.add("number")
+    if "number" in kinds and _MONEY.search(unit):
+        kinds.add("amount")
     if _PERSON_UNIT.search(unit.strip()):
         kinds.add("person")
     return kinds

@@ -77,3 +77,10 @@ def test_a_number_that_names_a_part_is_no_amount() -> None:
     assert "number" not in unit_kinds("Die Beratung nach § 9 Abs. 1 TIntG ist für Geflüchtete gedacht.")
     assert "number" in unit_kinds("Für die Ausstattung gibt es 5.700 € aus Baustein 1.")
     assert "number" in unit_kinds("Nr.: A 21/0500-01")  # "Welche Nummer …?" asks for it
+
+
+def test_a_question_about_money_wants_an_amount_of_money() -> None:
+    assert {"number", "amount"} <= profile("Wie hoch ist das Gehalt einer Case Managerin?").expects
+    assert "amount" not in profile("Was muss eine Stadt tun, um Geld zu bekommen?").expects
+    assert "amount" in unit_kinds("Leverkusen erhält bis zu 625.600 € pro Jahr.")
+    assert "amount" not in unit_kinds("Der Kreis sieht 12 Case-Management-Stellen vor.")
