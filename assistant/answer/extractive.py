@@ -176,7 +176,7 @@ def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile, kinds: set[str]) ->
         return False
     if asked.about_asking and unit.text.endswith("?"):
         return True  # "Wird gefragt, wie viele …?" is answered by the inquiry's question itself
-    wanted = asked.expects & {"number", "date"}
+    wanted = asked.expects & {"number", "date", "section"}
     return unit.role is not None or not wanted or bool(wanted & kinds)
 
 

@@ -22,6 +22,7 @@ _INTENTS = {
               r"welche \w*nummer|wie oft|mit wie",
     "amount": r"wie ?viel geld|\bgeld\b|\bbetrag|\bsumme\b|gehalt|\bkosten\b|gebuhr|\beuro\b|"
               r"wie teuer|verdien",
+    "section": r"paragra(f|ph)|in welche[mr]? (vorschrift|norm|bestimmung)",
     "list": r"^(welche|was|wer)\b.*\b(fragen|punkte|aspekte|aufgaben|mitglieder|akteure|"
             r"institutionen|bausteine|teile|voraussetzungen|themen|funktionen)\b",
     "url": r"\b(online|abrufbar|link|internetseite|webseite|im netz)\b",
@@ -163,6 +164,8 @@ _MONEY = re.compile(r"€|\bEuro\b|\bMio\b|\bMillionen\b|\bMrd\b|\bMilliarden\b"
 
 def unit_kinds(unit: str) -> set[str]:
     kinds = {"url"} if _URL.search(unit) else set()
+    if "§" in unit:
+        kinds.add("section")  # "In welchem Paragrafen …?" is answered with a "§"
     # "1. Wie sieht …?" holds no number, and a source link's digits are no answer.
     unit = _URL.sub(" ", _LIST_MARKER.sub("", unit))
     if _DATE_UNIT.search(unit) or _TIME_WORDS.search(fold(unit)):

@@ -4,12 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.extractive import Calibration, _own_coverages
+from assistant.answer.extractive import Calibration, _own_coverages, extract_answer
 from assistant.answer.models import ABSTAIN_TEXT
 from assistant.answer.units import Unit
 from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.ingest.pipeline import ingest
+from assistant.records import ChunkRecord, document_key
+from assistant.retrieval.hybrid import Hit
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.text import fold
 
 
 @pytest.fixture(scope="module")
@@ -80,3 +84,15 @@ def test_a_sentence_that_refers_back_shares_the_coverage_of_the_one_before() -> 
              Unit("Der Kreis tagt im Mai.", 2))
     owns = _own_coverages(units, [0.6, 0.0, 0.0], Calibration(anaphor_share=0.5))
     assert owns == [0.6, 0.3, 0.0]
+
+
+def test_which_paragraph_is_answered_with_a_section_sign() -> None:
+    text = ("Das Teilhabe- und Integrationsgesetz wurde am 30.11.2021 neu gefasst.\n"
+            "Die Regelung zum KIM steht in § 9 TIntG.")
+    record = ChunkRecord(id="x", text=text, source="g.md", corpus="c", title="Gesetz", date="",
+                         year=0, body="", doc_type="Gesetz", reference="", visibility="",
+                         page=1, char_start=0, char_end=len(text), position=0)
+    lexical = LexicalIndex.build([record.index_text])
+    extract = extract_answer("In welchem Paragrafen des Integrationsgesetzes ist KIM geregelt?",
+                             [Hit(record, 1.0)], lexical, {document_key(record): fold(text)})
+    assert extract.answer.startswith("Die Regelung zum KIM steht in § 9 TIntG.")

@@ -14,6 +14,7 @@ from assistant.text import fold
         ("Wann tagte die Lenkungsgruppe?", {"date"}),
         ("Wie viel Geld stand 2022 bereit?", {"number"}),
         ("Welche Fragen stellt die Fraktion?", {"list"}),
+        ("In welchem Paragrafen ist KIM geregelt?", {"section"}),
     ],
 )
 def test_expected_answer_kind(question: str, expects: set[str]) -> None:
@@ -77,6 +78,7 @@ def test_a_number_that_names_a_part_is_no_amount() -> None:
     assert "number" not in unit_kinds("Die Beratung nach § 9 Abs. 1 TIntG ist für Geflüchtete gedacht.")
     assert "number" in unit_kinds("Für die Ausstattung gibt es 5.700 € aus Baustein 1.")
     assert "number" in unit_kinds("Nr.: A 21/0500-01")  # "Welche Nummer …?" asks for it
+    assert "section" in unit_kinds("Die Regelung steht in § 9 TIntG.")
 
 
 def test_a_question_about_money_wants_an_amount_of_money() -> None:
