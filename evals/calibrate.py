@@ -27,6 +27,7 @@ GRID = {
     "max_unknown_share": [0.5, 0.65, 0.8],
     "unknown_weight": [0.25, 0.5],
     "type_bonus": [0.2],
+    "anaphor_share": [0.5, 1.0],
     "keep_ratio": [0.5],
     "max_units": [4],
 }

@@ -19,6 +19,7 @@ from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.query import (
     QuestionProfile,
+    counts_things,
     mentions,
     named_places,
     passage_matches,
@@ -30,6 +31,9 @@ from assistant.text import fold
 ANSWER_PASSAGES = 3
 _STATE_LEVEL = re.compile(r"\bland(es)?\b|landes\w+|\bnrw\b|nordrhein-westfalen")
 _ROLE_FOR = {"signed": "signature", "addressed": "addressee"}
+# Demonstratives and pronominal adverbs that refer to the sentence before.
+_REFERS_BACK = re.compile(r"\b(?:[Dd]ies(?:e[mnrs]?)?|[Ss]olche[mnrs]?|[Hh]ierf(?:ü|u)r|[Hh]ierzu|"
+                          r"[Dd]af(?:ü|u)r|[Dd]abei|[Dd]avon)\b")
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,7 @@ class Calibration:
     min_own_coverage: float = 0.05  # a sentence must share this much with the question itself
     max_unknown_share: float = 0.8  # above: the question's key terms never occur in the corpus
     unknown_weight: float = 0.25  # idf factor for words the corpus never uses
+    anaphor_share: float = 0.5  # of the previous sentence's coverage, for one that refers back
     keep_ratio: float = 0.5  # further sentences must score this share of the best one
     type_bonus: float = 0.2  # a sentence with the kind of answer asked for (person/date/number)
     role_bonus: float = 0.5  # the signature for "who signed", the salutation for "to whom"
@@ -92,12 +97,17 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
     context = {rank: coverage(hit.record.index_text) for rank, hit in top.items()}
     if max(context.values()) < calibration.min_passage_coverage:
         return _abstain()
-    candidates = [
-        _Candidate(unit, rank, _score(unit, coverage(unit.text), context[rank], rank, asked,
-                                      calibration), frozenset(analyzer.tokens(unit.text)))
-        for rank, hit in top.items() for unit in answer_units(hit.record.text)
-        if _unit_fits(unit, hit, asked)
-    ]
+    counted = _counted_stems(asked, lexical)
+    candidates = []
+    for rank, hit in top.items():
+        units = answer_units(hit.record.text)
+        owns = _own_coverages(units, [coverage(u.text) for u in units], calibration)
+        for unit, own in zip(units, owns, strict=True):
+            tokens = frozenset(analyzer.tokens(unit.text))
+            kinds = _kinds(unit, tokens, counted, asked)
+            if _unit_fits(unit, hit, asked, kinds):
+                score = _score(unit, kinds, own, context[rank], rank, asked, calibration)
+                candidates.append(_Candidate(unit, rank, score, tokens))
     chosen = _select(candidates, asked, calibration)
     return _compose(chosen, top) if chosen else _abstain()
 
@@ -115,7 +125,42 @@ def _question_weights(question: str, asked: QuestionProfile, lexical: LexicalInd
     return weights
 
 
-def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile) -> bool:
+def _own_coverages(units: tuple[Unit, ...], owns: list[float],
+                   calibration: Calibration) -> list[float]:
+    """A sentence that points back ("Diese sind …", "für diesen Einbezug") continues the one
+    before it and shares part of its coverage."""
+    result = list(owns)
+    for i in range(1, len(units)):
+        if _REFERS_BACK.search(units[i].text) and not units[i].item:
+            result[i] = max(result[i], calibration.anaphor_share * result[i - 1])
+    return result
+
+
+def _counted_stems(asked: QuestionProfile, lexical: LexicalIndex) -> frozenset[str]:
+    """Stems of the noun a "wie viele …?" question counts: the word and its last compound part
+    ("Case-Manager-Stellen" → stell). Empty when the corpus never uses the noun."""
+    head = asked.counted.split("-")[-1]
+    tokens = lexical.analyzer.tokens(head) if head else []
+    stems = frozenset(t for t in (tokens[:1] + tokens[-1:]) if lexical.knows(t))
+    return stems
+
+
+def _kinds(unit: Unit, tokens: frozenset[str], counted: frozenset[str],
+           asked: QuestionProfile) -> set[str]:
+    """The kinds of answer a unit holds. A number answers "wie viele Stellen?" only where the unit
+    names the counted noun (also as a compound's head) or counts some other thing ("83 Kreise"
+    for "Gebietskörperschaften"): "seit zweieinhalb Jahren" and "75 Mio. €" count no people.
+    A question about money ("Wie hoch ist das Gehalt?") is answered by an amount of money."""
+    kinds = unit_kinds(unit.text)
+    names_counted = any(t.endswith(stem) for t in tokens for stem in counted)  # Modellkommunen
+    if counted and not names_counted and not counts_things(unit.text):
+        kinds.discard("number")
+    if "amount" in asked.expects and "amount" not in kinds:
+        kinds.discard("number")  # "Wie hoch ist das Gehalt?" wants money, not "12 Stellen"
+    return kinds
+
+
+def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile, kinds: set[str]) -> bool:
     """Only a sentence about the place and year asked for, holding a number or date if one is
     asked for, can answer. A passage whose header names the place is about it as a whole."""
     folded = fold(unit.text)
@@ -131,8 +176,8 @@ def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile) -> bool:
         return False
     if asked.about_asking and unit.text.endswith("?"):
         return True  # "Wird gefragt, wie viele …?" is answered by the inquiry's question itself
-    wanted = asked.expects & {"number", "date"}
-    return unit.role is not None or not wanted or bool(wanted & unit_kinds(unit.text))
+    wanted = asked.expects & {"number", "date", "section"}
+    return unit.role is not None or not wanted or bool(wanted & kinds)
 
 
 def _is_municipal(hit: Hit) -> bool:
@@ -140,8 +185,8 @@ def _is_municipal(hit: Hit) -> bool:
     return bool(named_places(fold(hit.record.body)))
 
 
-def _score(unit: Unit, own: float, context: float, rank: int, asked: QuestionProfile,
-           calibration: Calibration) -> float:
+def _score(unit: Unit, kinds: set[str], own: float, context: float, rank: int,
+           asked: QuestionProfile, calibration: Calibration) -> float:
     score = 0.6 * own + 0.4 * context - 0.03 * rank
     wanted_roles = {role for intent, role in _ROLE_FOR.items() if intent in asked.expects}
     dates_document = unit.role == "date_line" and "date" in asked.expects and asked.about_document
@@ -149,7 +194,7 @@ def _score(unit: Unit, own: float, context: float, rank: int, asked: QuestionPro
         score += calibration.role_bonus
     elif own < calibration.min_own_coverage:
         return 0.0  # shares (almost) nothing with the question
-    elif asked.expects & unit_kinds(unit.text):
+    elif asked.expects & kinds:
         score += calibration.type_bonus
     if unit.text.endswith("?") and not asked.about_asking:
         score *= 0.6  # an inquiry's own question is rarely the answer to a question of fact

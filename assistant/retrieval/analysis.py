@@ -10,6 +10,7 @@ The vocabulary is built from the indexed passages and saved with the index (``to
 """
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ import Stemmer
 
 from assistant.text import fold
 
-ANALYZER_VERSION = 8  # bump whenever tokens or BM25 parameters change: old indexes are rebuilt
+ANALYZER_VERSION = 9  # bump whenever tokens or BM25 parameters change: old indexes are rebuilt
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _URL = re.compile(r"(?:https?://|www\.)\S+")  # source links would flood the index with path words
 # Linking elements between compound parts ("Integration-s-management", "Land-es-haushalt").
@@ -28,6 +29,10 @@ _MIN_HEAD, _MIN_TAIL, _MIN_COMPOUND = 3, 3, 7
 _SUFFIXES = frozenset("end ende enden ender innen lich isch ung ungen heit keit schaft".split())
 _DERIVATIONS = ("lich", "isch", "ig")
 _MIN_PREFIX = 5  # an unknown question word may borrow a corpus stem sharing this long a prefix
+# ... or, failing that, a corpus compound it is the head of ("Abschluss" → "Hochschulabschluss"):
+# German compounds name a kind of their last part. Shorter words are too often the tail of a
+# derivation ("Schluss" in "Abschluss"), not a head.
+_MIN_HEAD_WORD, _MIN_MODIFIER = 8, 3
 # Symbols that stand for words: "§ 9" is asked for as "Paragraf 9", "1,4 %" as "Prozent".
 _SYMBOLS = str.maketrans({"§": " paragraf ", "%": " prozent ", "€": " euro "})
 # Administrative abbreviations also stand for their full word ("Nr." finds "Nummer").
@@ -71,6 +76,7 @@ class GermanAnalyzer:
         self._splits: dict[str, list[str]] = {}
         self._memo: dict[str, tuple[str, ...]] = {}
         self._sorted_vocab = sorted(self._vocab)
+        self._reversed_vocab = sorted(word[::-1] for word in self._vocab)
 
     @classmethod
     def for_corpus(cls, texts: Iterable[str]) -> "GermanAnalyzer":
@@ -153,8 +159,10 @@ class GermanAnalyzer:
             base = token.removesuffix(suffix)
             if base != token and len(base) >= 3 and base in self._vocab:
                 return base
-        from bisect import bisect_left
+        best = self._longest_prefix_match(token)
+        return best if best != token else self._compound_with_head(token)
 
+    def _longest_prefix_match(self, token: str) -> str:
         best, best_len = token, _MIN_PREFIX - 1
         at = bisect_left(self._sorted_vocab, token[:_MIN_PREFIX])
         for known in self._sorted_vocab[at:]:
@@ -165,6 +173,21 @@ class GermanAnalyzer:
             if close and (shared > best_len or (shared == best_len and len(known) < len(best))):
                 best, best_len = known, shared
         return best
+
+    def _compound_with_head(self, token: str) -> str:
+        """The shortest corpus stem ending in ``token`` after a modifier of at least three
+        letters, or ``token`` itself."""
+        if len(token) < _MIN_HEAD_WORD:
+            return token
+        backwards = token[::-1]
+        at = bisect_left(self._reversed_vocab, backwards)
+        matches = []
+        for known in self._reversed_vocab[at:]:
+            if not known.startswith(backwards):
+                break
+            if len(known) >= len(token) + _MIN_MODIFIER:
+                matches.append(known[::-1])
+        return min(matches, key=lambda w: (len(w), w)) if matches else token
 
     def to_dict(self) -> dict[str, Any]:
         return {"version": self.version, "stopwords": self.stopwords, "vocabulary": self.vocabulary}

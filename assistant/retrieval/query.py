@@ -20,6 +20,9 @@ _INTENTS = {
             r"welche[nm]? (monat|jahr|tag)|seit welche",
     "number": r"wie ?viel|wie hoch|wie lange|wie gross|\bhohe\b|betrag|prozent|anzahl|\bsumme\b|"
               r"welche \w*nummer|wie oft|mit wie",
+    "amount": r"wie ?viel geld|\bgeld\b|\bbetrag|\bsumme\b|gehalt|\bkosten\b|gebuhr|\beuro\b|"
+              r"wie teuer|verdien",
+    "section": r"paragra(f|ph)|in welche[mr]? (vorschrift|norm|bestimmung)",
     "list": r"^(welche|was|wer)\b.*\b(fragen|punkte|aspekte|aufgaben|mitglieder|akteure|"
             r"institutionen|bausteine|teile|voraussetzungen|themen|funktionen)\b",
     "url": r"\b(online|abrufbar|link|internetseite|webseite|im netz)\b",
@@ -36,7 +39,15 @@ _DOCUMENT_WORD = re.compile(r"\b(anfrage|antrag|vorschlag|vorlage|schreiben|brie
 _DOCUMENT_DATE = re.compile(r"datiert|von wann|gestellt|verfasst|eingereicht|geschrieben|stammt|"
                             r"unterschrieben|unterzeichnet")
 _STATEWIDE = re.compile(r"landesweit|insgesamt|landeshaushalt|\bland\w* im haushalt|haushalt des landes")
+# The other German states: a question about one of them needs a passage that names it (the
+# documents are about NRW; "ein vergleichbares Programm in Niedersachsen" is not KIM).
+_OTHER_STATES = re.compile(
+    r"(?<![\w-])(baden-wurttemberg|bayern|berlin|brandenburg|bremen|hamburg|hessen|"
+    r"mecklenburg-vorpommern|niedersachsen|rheinland-pfalz|saarland|sachsen-anhalt|sachsen|"
+    r"schleswig-holstein|thuringen)(?![\w-])")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# "Wie viele Case-Manager-Stellen …?" counts Stellen: the last capitalised word after "wie viele".
+_COUNTED = re.compile(r"\b[Ww]ie ?viele[nm]?\s+((?:[A-ZÄÖÜ][\w-]*\s+){0,2}[A-ZÄÖÜ][\w-]*)")
 # OCR turns "Bündnis 90/Die Grünen" into "Bindnis 90/Die Grinen": one letter may be wrong.
 _PARTIES = {"cdu": r"\bcdu\b", "spd": r"\bspd\b", "grun": r"\bgr\wnen?\b|\bgrune\b|b\wndnis ?90",
             "fdp": r"\bfdp\b", "afd": r"\bafd\b", "linke": r"\blinken?\b"}
@@ -61,19 +72,37 @@ class QuestionProfile:
     years: list[str] = field(default_factory=list)
     parties: list[str] = field(default_factory=list)
     committees: list[str] = field(default_factory=list)
+    counted: str = ""  # the noun a "wie viele …?" question counts ("Stellen", "Menschen")
 
 
 def profile(question: str) -> QuestionProfile:
     folded = " ".join(fold(question).split())
     return QuestionProfile(
-        expects={kind for kind, pattern in _INTENT_RE.items() if pattern.search(folded)},
+        expects=_expects(folded),
         about_asking=bool(_ABOUT_ASKING.search(folded)),
         about_document=bool(_DOCUMENT_WORD.search(folded) and _DOCUMENT_DATE.search(folded)),
         statewide=bool(_STATEWIDE.search(folded)),
-        places=named_places(folded), years=_YEAR.findall(folded),
+        places=named_places(folded) + _OTHER_STATES.findall(folded), years=_YEAR.findall(folded),
         parties=[p for p, pattern in _PARTY_RE.items() if pattern.search(folded)],
         committees=[m.group(1) for m in _COMMITTEE.finditer(folded)],
+        counted=counted_noun(question),
     )
+
+
+def _expects(folded: str) -> set[str]:
+    expects = {kind for kind, pattern in _INTENT_RE.items() if pattern.search(folded)}
+    if "number" not in expects:
+        expects.discard("amount")  # "… um Geld zu bekommen?" asks for no figure
+    return expects
+
+
+def counted_noun(question: str) -> str:
+    """The noun "wie viele …?" asks to count, as written ("" when the question counts nothing)."""
+    match = _COUNTED.search(question)
+    if not match:
+        return ""
+    noun = match.group(1).split()[-1]
+    return noun if noun[0].isupper() else ""
 
 
 def passage_matches(folded_passage: str, folded_document: str, asked: QuestionProfile) -> bool:
@@ -96,6 +125,19 @@ _TIME_WORDS = re.compile(
     r"fruhjahr|fruhling|sommer|herbst|winter|quartal|halbjahr|jahresende|jahresbeginn)\b")
 
 
+# A count of things: a number before a noun that is no unit of time or money ("83 Kreise",
+# "zwölf Modellkommunen"; not "zweieinhalb Jahren", "10 Mio. €").
+_COUNT = re.compile(
+    r"(?<![\w.,])(?:\d+(?:[.,]\d+)*|[Zz]wei|[Dd]rei|[Vv]ier|[Ff]ünf|[Ss]echs|[Ss]ieben|[Aa]cht|"
+    r"[Nn]eun|[Zz]ehn|[Ee]lf|[Zz]wölf|[Zz]wanzig|[Hh]undert)\s+"
+    r"(?!(?:Jahr|Monat|Woche|Tag|Stunde|Euro|Mio|Million|Milliarde|Mrd|Prozent)\w*)[A-ZÄÖÜ]")
+
+
+def counts_things(unit: str) -> bool:
+    """Does the unit count something (as opposed to giving a duration or an amount of money)?"""
+    return bool(_COUNT.search(unit))
+
+
 def mentions(folded_text: str, place: str) -> bool:
     """Is the (folded) place named, also in the genitive ("des Rhein-Kreises Neuss")?"""
     return bool(_inflected(place).search(folded_text))
@@ -112,15 +154,28 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}\s?[.)]|[-–•·*→▪►✓])\s*")
 
 
+# A number that names a part ("Baustein 2", "§ 9 Abs. 1", "Frage 5") is no count or amount.
+_PART_NUMBER = re.compile(r"(?:\b(?:Bausteins?|Fragen?|Abs\.|Absatz|Satz|Artikel|Art\.|Anlage|Seite|S\.|"
+                          r"Ziffer|Kapitel|Stufe|Phase)|§§?)\s*\d+[a-z]?\b")
+
+
+_MONEY = re.compile(r"€|\bEuro\b|\bMio\b|\bMillionen\b|\bMrd\b|\bMilliarden\b", re.IGNORECASE)
+
+
 def unit_kinds(unit: str) -> set[str]:
     kinds = {"url"} if _URL.search(unit) else set()
+    if "§" in unit:
+        kinds.add("section")  # "In welchem Paragrafen …?" is answered with a "§"
     # "1. Wie sieht …?" holds no number, and a source link's digits are no answer.
     unit = _URL.sub(" ", _LIST_MARKER.sub("", unit))
     if _DATE_UNIT.search(unit) or _TIME_WORDS.search(fold(unit)):
         kinds.add("date")
     # A count or an amount: digits that are not part of a date or a year, or a number word.
-    if re.search(r"\d", _DATE_UNIT.sub(" ", _MONTH_YEAR.sub(" ", unit))) or _NUMBER_WORDS.search(fold(unit)):
+    figures = _PART_NUMBER.sub(" ", _DATE_UNIT.sub(" ", _MONTH_YEAR.sub(" ", unit)))
+    if re.search(r"\d", figures) or _NUMBER_WORDS.search(fold(unit)):
         kinds.add("number")
+    if "number" in kinds and _MONEY.search(unit):
+        kinds.add("amount")
     if _PERSON_UNIT.search(unit.strip()):
         kinds.add("person")
     return kinds

@@ -4,10 +4,16 @@ from pathlib import Path
 
 import pytest
 
+from assistant.answer.extractive import Calibration, _own_coverages, extract_answer
 from assistant.answer.models import ABSTAIN_TEXT
+from assistant.answer.units import Unit
 from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.ingest.pipeline import ingest
+from assistant.records import ChunkRecord, document_key
+from assistant.retrieval.hybrid import Hit
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.text import fold
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +54,10 @@ def test_a_numbered_list_is_kept_whole(assistant: Assistant) -> None:
         "Wer hat im Kreis Kleve die Anfrage für die CDU-Fraktion unterschrieben?",  # party
         "Wann berät der Integrationsrat in Mülheim über das KIM?",  # committee
         "Wann ist die nächste Sperrmüllabfuhr in Castrop-Rauxel?",  # not in the corpus
+        # the passage counts years ("seit zweieinhalb Jahren"), not the people asked about
+        "Wie viele Menschen hat das KIM in Recklinghausen bisher in Arbeit vermittelt?",
+        # money is asked for; the Kleve passages only count places ("derzeit zwei … ZUE")
+        "Wie hoch ist das Gehalt der Fachkräfte für die Zentralen Unterbringungseinrichtungen in Kleve?",
     ],
 )
 def test_abstains_when_the_documents_do_not_say_it(assistant: Assistant, question: str) -> None:
@@ -56,8 +66,33 @@ def test_abstains_when_the_documents_do_not_say_it(assistant: Assistant, questio
     assert not answer.citations and answer.passages  # the closest passages are still shown
 
 
+def test_a_count_is_answered_where_the_counted_noun_stands(assistant: Assistant) -> None:
+    answer = assistant.ask("Wie viele Zentrale Unterbringungseinrichtungen gibt es im Kreis Kleve?")
+    assert not answer.abstained and "derzeit zwei" in answer.answer
+
+
 def test_quoted_passages_lead_the_passage_list(assistant: Assistant) -> None:
     answer = assistant.ask("Wer hat die Recklinghäuser Anfrage unterschrieben?", top_k=5)
     cited = [c.chunk_id for c in answer.citations]
     assert cited and [p.chunk_id for p in answer.passages[:len(cited)]] == cited
     assert [p.n for p in answer.passages] == list(range(1, len(answer.passages) + 1))
+
+
+def test_a_sentence_that_refers_back_shares_the_coverage_of_the_one_before() -> None:
+    units = (Unit("Die Neuordnung der Integrationsarbeit bietet Chancen.", 0),
+             Unit("Diese sind allerdings mit Herausforderungen verbunden.", 1),
+             Unit("Der Kreis tagt im Mai.", 2))
+    owns = _own_coverages(units, [0.6, 0.0, 0.0], Calibration(anaphor_share=0.5))
+    assert owns == [0.6, 0.3, 0.0]
+
+
+def test_which_paragraph_is_answered_with_a_section_sign() -> None:
+    text = ("Das Teilhabe- und Integrationsgesetz wurde am 30.11.2021 neu gefasst.\n"
+            "Die Regelung zum KIM steht in § 9 TIntG.")
+    record = ChunkRecord(id="x", text=text, source="g.md", corpus="c", title="Gesetz", date="",
+                         year=0, body="", doc_type="Gesetz", reference="", visibility="",
+                         page=1, char_start=0, char_end=len(text), position=0)
+    lexical = LexicalIndex.build([record.index_text])
+    extract = extract_answer("In welchem Paragrafen des Integrationsgesetzes ist KIM geregelt?",
+                             [Hit(record, 1.0)], lexical, {document_key(record): fold(text)})
+    assert extract.answer.startswith("Die Regelung zum KIM steht in § 9 TIntG.")

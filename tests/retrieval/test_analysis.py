@@ -54,6 +54,14 @@ def test_a_rare_inflection_borrows_the_corpus_stem() -> None:
     assert jahr.query_tokens("jährlich") == jahr.tokens("Jahr")  # adjective from a noun
 
 
+def test_an_unknown_word_finds_the_compound_it_is_the_head_of() -> None:
+    analyzer = GermanAnalyzer.for_corpus(["Ein Hochschulabschluss oder ein Berufsabschluss ist nötig."])
+    assert analyzer.query_tokens("Abschlüsse") == ["berufsabschluss"]  # the shortest such compound
+    assert analyzer.query_tokens("Schluss") == analyzer.tokens("Schluss")  # too short to be a head
+    index = LexicalIndex.build(["Ein Hochschulabschluss ist erforderlich.", "Die Stelle ist neu."])
+    assert index.search("Welcher Abschluss?", 1)[0][0] == 0
+
+
 def test_reloaded_index_ranks_exactly_as_before(tmp_path: Path) -> None:
     index = LexicalIndex.build(DOCS)
     index.save(tmp_path)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.retrieval.query import passage_matches, profile, unit_kinds
+from assistant.retrieval.query import counts_things, passage_matches, profile, unit_kinds
 from assistant.text import fold
 
 
@@ -14,6 +14,7 @@ from assistant.text import fold
         ("Wann tagte die Lenkungsgruppe?", {"date"}),
         ("Wie viel Geld stand 2022 bereit?", {"number"}),
         ("Welche Fragen stellt die Fraktion?", {"list"}),
+        ("In welchem Paragrafen ist KIM geregelt?", {"section"}),
     ],
 )
 def test_expected_answer_kind(question: str, expects: set[str]) -> None:
@@ -40,3 +41,48 @@ def test_unit_kinds() -> None:
     assert "date" in unit_kinds("Der Zebrastreifen wird im Herbst erneuert.")
     assert "number" in unit_kinds("Die Gruppe tagt viermal im Jahr.")
     assert "person" in unit_kinds("Maya Sommer, Fraktionsvorsitzende")
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("Wie viele Case-Manager-Stellen hat die Stadt geschaffen?", "Case-Manager-Stellen"),
+        ("Wie viele Zentrale Unterbringungseinrichtungen des Landes gibt es?",
+         "Unterbringungseinrichtungen"),
+        ("In wie vielen Kreisen fördert das Land KIM?", "Kreisen"),
+        ("Wie viel Geld stand 2022 bereit?", ""),  # an amount, no count
+        ("Wie viele wurden beraten?", ""),
+    ],
+)
+def test_counted_noun(question: str, counted: str) -> None:
+    assert profile(question).counted == counted
+
+
+def test_counts_things_but_not_durations_or_money() -> None:
+    assert counts_things("Am Verfahren konnten sich 83 Kreise beteiligen.")
+    assert counts_things("Es gab zwölf Modellkommunen.")
+    assert not counts_things("Seit knapp zweieinhalb Jahren gibt es das KIM.")
+    assert not counts_things("Dafür waren 75 Mio. € eingestellt (Baustein 1).")
+
+
+def test_another_state_is_a_place_the_passage_must_name() -> None:
+    asked = profile("Gibt es ein vergleichbares Programm in Niedersachsen?")
+    assert asked.places == ["niedersachsen"]
+    nrw = fold("Das Förderprogramm KIM des Landes Nordrhein-Westfalen")
+    assert not passage_matches(nrw, nrw, asked)
+    assert profile("Was plant Sachsen-Anhalt?").places == ["sachsen-anhalt"]
+
+
+def test_a_number_that_names_a_part_is_no_amount() -> None:
+    assert "number" not in unit_kinds("Anders als in Baustein 1 gibt es in Baustein 2 keinen Zuschuss.")
+    assert "number" not in unit_kinds("Die Beratung nach § 9 Abs. 1 TIntG ist für Geflüchtete gedacht.")
+    assert "number" in unit_kinds("Für die Ausstattung gibt es 5.700 € aus Baustein 1.")
+    assert "number" in unit_kinds("Nr.: A 21/0500-01")  # "Welche Nummer …?" asks for it
+    assert "section" in unit_kinds("Die Regelung steht in § 9 TIntG.")
+
+
+def test_a_question_about_money_wants_an_amount_of_money() -> None:
+    assert {"number", "amount"} <= profile("Wie hoch ist das Gehalt einer Case Managerin?").expects
+    assert "amount" not in profile("Was muss eine Stadt tun, um Geld zu bekommen?").expects
+    assert "amount" in unit_kinds("Leverkusen erhält bis zu 625.600 € pro Jahr.")
+    assert "amount" not in unit_kinds("Der Kreis sieht 12 Case-Management-Stellen vor.")
