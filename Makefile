@@ -57,6 +57,7 @@ screenshots: $(VENV)/.dev
 bench: $(VENV)/.dev
 	$(PY) benchmarks/bench_reingest.py
 	$(PY) benchmarks/bench_scale.py
+	$(PY) benchmarks/bench_serve.py
 
 clean:
 	rm -rf $(VENV) index/manifest.json index/generations index/chroma
