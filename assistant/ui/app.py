@@ -158,7 +158,10 @@ def _documents_tab(service: ChatService, status: gr.Markdown,
         if not paths:
             return ("Bitte zuerst eine Datei auswählen.", gr.skip(), *[gr.skip()] * (2 + len(filters)))
         progress(0, desc="Dateien prüfen …")
-        result = service.upload([Path(p) for p in paths])
+        try:
+            result = service.upload([Path(p) for p in paths])
+        except KimError as err:
+            return (f"❌ Nichts aufgenommen: {err}", gr.skip(), *_index_view(service))
         return (render.upload_message(result), None, *_index_view(service))
 
     upload.click(on_upload, files, [message, files, status, table, *filters], concurrency_limit=1,

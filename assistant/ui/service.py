@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.answer.models import Answer
 from assistant.config import Settings
 from assistant.conversation import resolve
 from assistant.engine import Assistant, Status, parse_filters
-from assistant.errors import IndexIncompatible, IndexNotFound
+from assistant.errors import IndexIncompatible, IndexNotFound, KimError
 from assistant.indexdir import IndexDir
 from assistant.ingest.pipeline import IngestReport, ingest
 from assistant.records import ChunkRecord
@@ -76,7 +77,7 @@ class ChatService:
     def assistant(self) -> Assistant:
         return self._assistant  # read once per request: a swap never changes it mid-answer
 
-    def ask(self, question: str, previous: str | None, filters: dict[str, Any]) -> Any:
+    def ask(self, question: str, previous: str | None, filters: dict[str, Any]) -> Answer:
         """Answer ``question``; a follow-up ("Und in Kleve?") is completed from ``previous``."""
         assistant = self.assistant
         question = assistant.check_question(question)
@@ -106,16 +107,22 @@ class ChatService:
         """Check, store and index uploaded files; a rejected file leaves everything as it was."""
         with self._write_lock:
             known = {_sha256(d.path) for d in self._documents if d.path.is_file()}
-            accepted, rejected = [], {}
+            accepted, stored, rejected = [], [], {}
             for file in files:
                 outcome = accept_upload(file, self.settings, known)
-                if outcome.error:
+                if outcome.stored is None:
                     rejected[file.name] = outcome.error
                 else:
                     accepted.append(file.name)
+                    stored.append(outcome.stored)
             if not accepted:
                 return UploadResult(accepted, rejected, None)
-            report = ingest(self.settings, progress=progress)
+            try:
+                report = ingest(self.settings, progress=progress)
+            except KimError:  # e.g. `kim ingest` is running: take the files back, change nothing
+                for path in stored:
+                    path.unlink(missing_ok=True)
+                raise
             self._assistant = Assistant.open(self.settings)
             self._documents = self._read_documents()
             return UploadResult(accepted, rejected, report)

@@ -45,3 +45,16 @@ def test_upload_of_a_pdf_is_searchable_and_links_to_its_page(seeds_dir: Path, tm
     assert "42" in answer.answer and cited.source == "Bericht.pdf" and cited.page == 2
     document = service.document(service.doc_id_of(cited.corpus, cited.source))
     assert document is not None and document.path.read_bytes() == pdf.read_bytes()
+
+
+def test_upload_while_another_ingest_runs_changes_nothing(seeds_dir: Path, tmp_path: Path) -> None:
+    from assistant.errors import IndexBusy
+    from assistant.indexdir import IndexDir
+
+    settings = Settings(index_dir=tmp_path / "index", corpus_dirs=[seeds_dir],
+                        upload_dir=tmp_path / "uploads")
+    service = ChatService.start(settings, progress=False)
+    pdf = write_pdf(tmp_path / "Neu.pdf", ["Ein neuer Bericht über 7 Lotsinnen."])
+    with IndexDir(settings.index_dir).writer_lock(), pytest.raises(IndexBusy):
+        service.upload([pdf], progress=False)
+    assert not any(settings.upload_dir.glob("*")) and len(service.documents()) == 5
