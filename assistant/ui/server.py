@@ -41,7 +41,9 @@ def create_app(service: ChatService) -> "fastapi.FastAPI":
         return FileResponse(document.path, media_type=media or "application/octet-stream",
                             content_disposition_type=disposition, filename=document.path.name)
 
+    # The page is German whatever the browser's language (screen readers pick the voice by it).
     return gr.mount_gradio_app(app, build_app(service), path="", theme=_theme(), css=CSS,
+                               js="() => { document.documentElement.lang = 'de'; }",
                                footer_links=[], show_error=False)
 
 

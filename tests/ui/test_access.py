@@ -42,7 +42,8 @@ def app(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[R
 
 
 def open_chat(browser: object, app: RunningApp, width: int, height: int) -> ChatPage:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="de-DE")  # type: ignore[attr-defined]
+    # An English browser: the page must still declare itself German.
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")  # type: ignore[attr-defined]
     page = context.new_page()
     page.goto(app.url)
     page.get_by_label("Ihre Frage").wait_for()
@@ -52,6 +53,7 @@ def open_chat(browser: object, app: RunningApp, width: int, height: int) -> Chat
 def test_controls_are_labelled_and_readable(browser: object, app: RunningApp) -> None:
     chat = open_chat(browser, app, 1280, 800)
     assert chat.page.evaluate(UNLABELLED_JS) == []
+    assert chat.page.evaluate("document.documentElement.lang") == "de"
     chat.ask("Wer ist Mitglied der Lenkungsgruppe?")
     for selector in ['#gespraech [data-testid="bot"] p', "#status p", "#frage textarea",
                      '#gespraech [data-testid="bot"] blockquote', "label"]:
