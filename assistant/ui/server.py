@@ -38,8 +38,11 @@ def create_app(service: ChatService) -> "fastapi.FastAPI":
         suffix = document.path.suffix.lower()
         media = _INLINE.get(suffix) or mimetypes.guess_type(document.path.name)[0]
         disposition = "inline" if suffix in _INLINE else "attachment"
+        # An uploaded HTML page must not run scripts in the chat's origin (it could upload files).
+        headers = {"Content-Security-Policy": "sandbox"} if "html" in (media or "") else None
         return FileResponse(document.path, media_type=media or "application/octet-stream",
-                            content_disposition_type=disposition, filename=document.path.name)
+                            content_disposition_type=disposition, filename=document.path.name,
+                            headers=headers)
 
     # The page is German whatever the browser's language (screen readers pick the voice by it).
     return gr.mount_gradio_app(app, build_app(service), path="", theme=_theme(), css=CSS,

@@ -58,3 +58,24 @@ def test_upload_while_another_ingest_runs_changes_nothing(seeds_dir: Path, tmp_p
     with IndexDir(settings.index_dir).writer_lock(), pytest.raises(IndexBusy):
         service.upload([pdf], progress=False)
     assert not any(settings.upload_dir.glob("*")) and len(service.documents()) == 5
+
+
+def test_document_route_serves_known_files_only_and_sandboxes_html(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from assistant.ui.server import create_app
+    from tests.files import write_council_html
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    write_council_html(corpus / "vorlage.html", "Vorlage KIM", "Der Integrationsrat berät über KIM.")
+    settings = Settings(index_dir=tmp_path / "index", corpus_dirs=[corpus],
+                        upload_dir=tmp_path / "uploads")
+    service = ChatService.start(settings, progress=False)
+    client = TestClient(create_app(service))
+    [document] = service.documents()
+    response = client.get(f"/dokument/{document.doc_id}")
+    assert response.status_code == 200 and "Integrationsrat" in response.text
+    assert response.headers["content-security-policy"] == "sandbox"
+    assert client.get("/dokument/..%2F..%2Fetc%2Fpasswd").status_code == 404
+    assert client.get("/dokument/0000000000000000").status_code == 404
