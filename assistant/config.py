@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # Optional cross-encoder for the top candidates (name in the local cache, or a folder).
     rerank_model: str = ""
 
+    # Everyday ↔ administrative words for the questions: "" = the shipped thesaurus, "none" = off,
+    # or a file of the same format (one group a line, comma-separated) added to the shipped one.
+    thesaurus: str = ""
+
     top_k: int = Field(default=5, ge=1, le=50)
 
     # Embedded Chroma under index_dir by default; a server when chroma_host is set.

@@ -16,6 +16,7 @@ from assistant.retrieval.crossencoder import load_cross_encoder
 from assistant.retrieval.dense import Embedder, ModelUnavailable, load_embedder
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
+from assistant.retrieval.thesaurus import load_thesaurus
 from assistant.store import VectorStore, open_index_store
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,8 @@ class Assistant:
         manifest = index.read_manifest()
         generation = index.generation_path(manifest.generation)
         records = index.read_chunks(manifest.generation)
-        lexical = LexicalIndex.load(generation / "lexical")
+        lexical = LexicalIndex.load(generation / "lexical").use_thesaurus(
+            load_thesaurus(settings.thesaurus))
         embedder, store, notice = _dense_side(settings, index, manifest)
         if notice:
             log.info("%s", notice)

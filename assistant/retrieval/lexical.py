@@ -8,6 +8,7 @@ import bm25s
 import numpy as np
 
 from assistant.retrieval.analysis import GermanAnalyzer
+from assistant.retrieval.thesaurus import Thesaurus
 
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import and would chatter
@@ -16,6 +17,8 @@ _ANALYZER_FILE = "analyzer.json"
 # b 0.75 → 0.6: passage MRR seeds 0.908 → 0.926, corpus 0.828 → 0.838). Short council passages
 # gain from less length normalisation.
 K1, B = 2.0, 0.6
+# A thesaurus mate standing in for a question word counts this much of it (see thesaurus.py).
+EXPANSION_WEIGHT = 0.5
 
 
 class LexicalIndex:
@@ -23,6 +26,35 @@ class LexicalIndex:
         self._bm25 = bm25
         self.analyzer = analyzer
         self.size = size
+        self._related: dict[str, frozenset[str]] = {}
+
+    def use_thesaurus(self, thesaurus: Thesaurus | None) -> "LexicalIndex":
+        """Question words also look for their thesaurus mates that occur in the passages."""
+        self._related = {}
+        if thesaurus is not None:
+            related = thesaurus.related_stems(self._stem)
+            self._related = {stem: known for stem, mates in related.items()
+                             if (known := frozenset(m for m in mates if self.knows(m)))}
+        return self
+
+    def _stem(self, word: str) -> str | None:
+        tokens = self.analyzer.tokens(word)
+        return tokens[0] if tokens else None
+
+    def expansions(self, question: str) -> dict[str, frozenset[str]]:
+        """Each query token → its thesaurus mates that the passages use and the question lacks,
+        looked up by the token as written and as mapped to a corpus stem."""
+        if not self._related:
+            return {}
+        queried = self.analyzer.query_tokens(question)
+        asked = set(queried)
+        found: dict[str, frozenset[str]] = {}
+        for written, token in zip(self.analyzer.tokens(question), queried, strict=True):
+            mates = (self._related.get(written, frozenset())
+                     | self._related.get(token, frozenset())) - asked
+            if mates:
+                found[token] = found.get(token, frozenset()) | mates
+        return found
 
     @classmethod
     def build(cls, texts: list[str], analyzer: GermanAnalyzer | None = None) -> "LexicalIndex":
@@ -70,11 +102,26 @@ class LexicalIndex:
         if self._bm25 is None:
             return np.zeros(self.size, dtype=np.float32)
         vocab = self._bm25.vocab_dict
-        token_ids = [vocab[t] for t in self.analyzer.query_tokens(question) if t in vocab]
-        if not token_ids:
+        expansions = self.expansions(question)
+        plain = [vocab[t] for t in self.analyzer.query_tokens(question)
+                 if t in vocab and t not in expansions]
+        scores = np.zeros(self.size, dtype=np.float32)
+        if plain:
+            scores += self._bm25.get_scores(plain, weight_mask=mask)
+        for token, mates in expansions.items():
+            # A word and its synonyms are alternatives: a passage earns the better of the word
+            # itself and its best (down-weighted) stand-in, never both.
+            own = self._token_scores(token, mask)
+            best = np.max([self._token_scores(m, mask) for m in mates], axis=0)
+            scores += np.maximum(own, EXPANSION_WEIGHT * best)
+        return scores
+
+    def _token_scores(self, token: str, mask: np.ndarray | None) -> np.ndarray:
+        assert self._bm25 is not None
+        t = self._bm25.vocab_dict.get(token)
+        if t is None:
             return np.zeros(self.size, dtype=np.float32)
-        scores = self._bm25.get_scores(token_ids, weight_mask=mask)
-        return np.asarray(scores, dtype=np.float32)
+        return np.asarray(self._bm25.get_scores([t], weight_mask=mask), dtype=np.float32)
 
     def search(self, question: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Top ``k`` passage positions with a score above zero, best first."""
