@@ -43,7 +43,9 @@ class Calibration:
     min_unit_score: float = 0.1  # below: no sentence answers it
     min_own_coverage: float = 0.05  # a sentence must share this much with the question itself
     max_unknown_share: float = 0.8  # above: the question's key terms never occur in the corpus
+    max_unknown_nouns: int = 2  # this many nouns the corpus never uses: another topic
     unknown_weight: float = 0.25  # idf factor for words the corpus never uses
+    synonym_credit: float = 0.5  # share of a question word's weight its thesaurus mate earns
     anaphor_share: float = 0.5  # of the previous sentence's coverage, for one that refers back
     keep_ratio: float = 0.5  # further sentences must score this share of the best one
     type_bonus: float = 0.2  # a sentence with the kind of answer asked for (person/date/number)
@@ -79,10 +81,12 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
     """``documents`` maps ``document_key(record)`` to the folded text of the whole document."""
     analyzer = lexical.analyzer
     asked = profile(question)
-    weights = _question_weights(question, asked, lexical, calibration)
+    weights, alternatives = _question_weights(question, asked, lexical, calibration)
     total = sum(weights.values())
-    unknown = sum(w for t, w in weights.items() if not lexical.knows(t))
+    unknown = sum(w for t, w in weights.items() if not lexical.knows(t) and t not in alternatives)
     if total <= 0 or unknown / total > calibration.max_unknown_share:
+        return _abstain()
+    if len(_unknown_nouns(asked, lexical)) >= calibration.max_unknown_nouns:
         return _abstain()
     top = {rank: hit for rank, hit in enumerate(hits[:ANSWER_PASSAGES])
            if passage_matches(fold(hit.record.index_text), documents[document_key(hit.record)],
@@ -92,7 +96,9 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
 
     def coverage(text: str) -> float:
         tokens = set(analyzer.tokens(text))
-        return sum(w for t, w in weights.items() if t in tokens) / total
+        return sum(w if t in tokens else calibration.synonym_credit * w
+                   for t, w in weights.items()
+                   if t in tokens or alternatives.get(t, frozenset()) & tokens) / total
 
     context = {rank: coverage(hit.record.index_text) for rank, hit in top.items()}
     if max(context.values()) < calibration.min_passage_coverage:
@@ -113,16 +119,34 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
 
 
 def _question_weights(question: str, asked: QuestionProfile, lexical: LexicalIndex,
-                      calibration: Calibration) -> dict[str, float]:
-    """idf of the question's terms. Places and parties filter passages and are no evidence; a
-    word the corpus never uses may be a synonym gap rather than a missing topic: it counts less."""
+                      calibration: Calibration
+                      ) -> tuple[dict[str, float], dict[str, frozenset[str]]]:
+    """idf of the question's terms, and the thesaurus mates that may stand in for each. Places
+    and parties filter passages and are no evidence. A word the corpus never uses weighs as much
+    as its rarest mate; with none, it may be a synonym gap rather than a missing topic and
+    counts less."""
     filters = " ".join(asked.places + asked.parties)
     drop = set(lexical.analyzer.tokens(filters)) if filters else set()
     weights = lexical.idf(sorted(set(lexical.analyzer.query_tokens(question)) - drop))
+    alternatives = {t: mates for t, mates in lexical.expansions(question).items() if t in weights}
     for term in weights:
-        if not lexical.knows(term):
+        if term in alternatives and not lexical.knows(term):
+            weights[term] = max(lexical.idf(sorted(alternatives[term])).values())
+        elif not lexical.knows(term):
             weights[term] *= calibration.unknown_weight
-    return weights
+    return weights, alternatives
+
+
+def _unknown_nouns(asked: QuestionProfile, lexical: LexicalIndex) -> list[str]:
+    """The question's nouns that no passage uses, in any form or through a thesaurus mate.
+    One may be a paraphrase ("Probelauf"); several name a topic the documents do not cover
+    ("Regelsatz beim Bürgergeld")."""
+    unknown = []
+    for noun in asked.nouns:
+        tokens = lexical.analyzer.query_tokens(noun)  # empty for a stop word ("Mal")
+        if tokens and not any(map(lexical.knows, tokens)) and not lexical.expansions(noun):
+            unknown.append(noun)
+    return unknown
 
 
 def _own_coverages(units: tuple[Unit, ...], owns: list[float],

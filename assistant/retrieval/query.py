@@ -73,6 +73,7 @@ class QuestionProfile:
     parties: list[str] = field(default_factory=list)
     committees: list[str] = field(default_factory=list)
     counted: str = ""  # the noun a "wie viele …?" question counts ("Stellen", "Menschen")
+    nouns: list[str] = field(default_factory=list)  # capitalised words after the first, no places
 
 
 def profile(question: str) -> QuestionProfile:
@@ -86,7 +87,17 @@ def profile(question: str) -> QuestionProfile:
         parties=[p for p, pattern in _PARTY_RE.items() if pattern.search(folded)],
         committees=[m.group(1) for m in _COMMITTEE.finditer(folded)],
         counted=counted_noun(question),
+        nouns=_nouns(question),
     )
+
+
+_WORD = re.compile(r"[^\W\d_][\w-]*")
+
+
+def _nouns(question: str) -> list[str]:
+    """German capitalises nouns: the capitalised words after the first, places left out."""
+    words = _WORD.findall(question)[1:]
+    return [w for w in words if w[0].isupper() and not named_places(fold(w))]
 
 
 def _expects(folded: str) -> set[str]:
