@@ -96,3 +96,23 @@ def test_which_paragraph_is_answered_with_a_section_sign() -> None:
     extract = extract_answer("In welchem Paragrafen des Integrationsgesetzes ist KIM geregelt?",
                              [Hit(record, 1.0)], lexical, {document_key(record): fold(text)})
     assert extract.answer.startswith("Die Regelung zum KIM steht in § 9 TIntG.")
+
+
+def test_several_nouns_no_document_uses_mean_another_topic() -> None:
+    text = "Die Koordinierungsstelle berät die Kommunen. Sie erhält jährlich Fördermittel vom Land."
+    record = ChunkRecord(id="x", text=text, source="k.md", corpus="c", title="Koordinierung", date="",
+                         year=0, body="", doc_type="Überblick", reference="", visibility="",
+                         page=1, char_start=0, char_end=len(text), position=0)
+    lexical = LexicalIndex.build([record.index_text])
+    documents = {document_key(record): fold(text)}
+
+    def ask(question: str, **calibration: int) -> bool:
+        hits = [Hit(record, 1.0)]
+        return extract_answer(question, hits, lexical, documents, Calibration(**calibration)).abstained
+
+    # One unknown noun may be a paraphrase; two name a topic the documents do not cover.
+    question = "Wie hoch ist der Regelsatz beim Bürgergeld, den die Koordinierungsstelle erhält?"
+    assert ask(question, max_unknown_nouns=2)
+    assert not ask(question, max_unknown_nouns=3)
+    assert not ask("Welche Fördermittel erhält die Koordinierungsstelle als Zuweisung?",
+                   max_unknown_nouns=2)

@@ -86,3 +86,8 @@ def test_a_question_about_money_wants_an_amount_of_money() -> None:
     assert "amount" not in profile("Was muss eine Stadt tun, um Geld zu bekommen?").expects
     assert "amount" in unit_kinds("Leverkusen erhält bis zu 625.600 € pro Jahr.")
     assert "amount" not in unit_kinds("Der Kreis sieht 12 Case-Management-Stellen vor.")
+
+
+def test_nouns_are_the_capitalised_words_after_the_first_without_places() -> None:
+    asked = profile("Welche Software nutzt der Kreis Kleve für die Falldokumentation in Mülheim?")
+    assert asked.nouns == ["Software", "Kreis", "Falldokumentation"]
