@@ -46,6 +46,7 @@ _OTHER_STATES = re.compile(
     r"mecklenburg-vorpommern|niedersachsen|rheinland-pfalz|saarland|sachsen-anhalt|sachsen|"
     r"schleswig-holstein|thuringen)(?![\w-])")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
 # "Wie viele Case-Manager-Stellen …?" counts Stellen: the last capitalised word after "wie viele".
 _COUNTED = re.compile(r"\b[Ww]ie ?viele[nm]?\s+((?:[A-ZÄÖÜ][\w-]*\s+){0,2}[A-ZÄÖÜ][\w-]*)")
 # OCR turns "Bündnis 90/Die Grünen" into "Bindnis 90/Die Grinen": one letter may be wrong.
@@ -70,6 +71,7 @@ class QuestionProfile:
     statewide: bool = False  # asks about the state as a whole ("landesweit", "im Landeshaushalt")
     places: list[str] = field(default_factory=list)  # folded place names the question names
     years: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)  # other figures named ("Baustein 2", "S 12")
     parties: list[str] = field(default_factory=list)
     committees: list[str] = field(default_factory=list)
     counted: str = ""  # the noun a "wie viele …?" question counts ("Stellen", "Menschen")
@@ -84,6 +86,7 @@ def profile(question: str) -> QuestionProfile:
         about_document=bool(_DOCUMENT_WORD.search(folded) and _DOCUMENT_DATE.search(folded)),
         statewide=bool(_STATEWIDE.search(folded)),
         places=named_places(folded) + _OTHER_STATES.findall(folded), years=_YEAR.findall(folded),
+        numbers=[n for n in _NUMBER.findall(folded) if not _YEAR.fullmatch(n)],
         parties=[p for p, pattern in _PARTY_RE.items() if pattern.search(folded)],
         committees=[m.group(1) for m in _COMMITTEE.finditer(folded)],
         counted=counted_noun(question),
@@ -122,8 +125,13 @@ def passage_matches(folded_passage: str, folded_document: str, asked: QuestionPr
     letter names its senders once, in the letterhead or the signature."""
     return (all(mentions(folded_passage, place) for place in asked.places)
             and all(year in folded_passage for year in asked.years)
+            and all(_names_number(folded_passage, n) for n in asked.numbers)
             and all(_PARTY_RE[p].search(folded_document) for p in asked.parties)
             and all(c in folded_document for c in asked.committees))
+
+
+def _names_number(folded_text: str, number: str) -> bool:
+    return re.search(rf"(?<![\d.,]){re.escape(number)}(?![\d]|[.,]\d)", folded_text) is not None
 
 
 _MONTH_YEAR = re.compile(r"\b\d{1,2}/(?:19|20)\d{2}\b")  # "seit 09/2021"

@@ -91,3 +91,15 @@ def test_a_question_about_money_wants_an_amount_of_money() -> None:
 def test_nouns_are_the_capitalised_words_after_the_first_without_places() -> None:
     asked = profile("Welche Software nutzt der Kreis Kleve für die Falldokumentation in Mülheim?")
     assert asked.nouns == ["Software", "Kreis", "Falldokumentation"]
+
+
+def test_a_figure_the_question_names_must_stand_in_the_passage() -> None:
+    asked = profile("Wie hoch ist das Gehalt in Entgeltgruppe S 12 im Jahr 2024?")
+    assert asked.numbers == ["12"] and asked.years == ["2024"]
+    passage = fold("Bei Bezahlung nach Tarif reicht die Pauschale von 55.000 € im Jahr 2024 nicht aus.")
+    assert not passage_matches(passage, passage, asked)
+    named = fold("In Entgeltgruppe S 12 beträgt das Gehalt 2024 rund 4.100 €.")
+    assert passage_matches(named, named, asked)
+    # "12" inside another figure ("3.120", "12,5") is not the figure asked for.
+    assert not passage_matches(fold("2024 kostet es 3.120 € oder 12,5 %."), "", asked)
+    assert profile("Was bekommt Baustein 3 von den 10,5 Mio. €?").numbers == ["3", "10,5"]
