@@ -61,8 +61,17 @@ def load_thesaurus(choice: str) -> Thesaurus | None:
     path = Path(choice)
     try:
         own = Thesaurus.parse(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as err:
-        raise KimError(f"Thesaurus „{path}“ lässt sich nicht lesen ({err.__class__.__name__}) – "
-                       "Pfad in KIM_THESAURUS prüfen (UTF-8-Textdatei, eine Gruppe je Zeile) "
-                       "oder KIM_THESAURUS=none setzen.") from err
+    except FileNotFoundError as err:
+        raise _unreadable(path, "Datei nicht gefunden") from err
+    except UnicodeDecodeError as err:
+        raise _unreadable(path, "kein UTF-8-Text") from err
+    except IsADirectoryError as err:
+        raise _unreadable(path, "ein Ordner, keine Datei") from err
+    except OSError as err:
+        raise _unreadable(path, "keine Leserechte oder Datenträgerfehler") from err
     return shipped + own
+
+
+def _unreadable(path: Path, reason: str) -> KimError:
+    return KimError(f"Thesaurus „{path}“ lässt sich nicht lesen ({reason}) – Pfad in KIM_THESAURUS "
+                    "prüfen (UTF-8-Textdatei, eine Gruppe je Zeile) oder KIM_THESAURUS=none setzen.")
