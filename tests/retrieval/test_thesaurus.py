@@ -74,7 +74,7 @@ def test_shipped_thesaurus_and_an_office_file(tmp_path: Path) -> None:
     own.write_text("Ratsinfo, Ratsinformationssystem\n", encoding="utf-8")
     combined = load_thesaurus(str(own))
     assert combined is not None and combined.groups[-1] == ("Ratsinfo", "Ratsinformationssystem")
-    with pytest.raises(KimError, match="nicht gefunden.*KIM_THESAURUS"):
+    with pytest.raises(KimError, match=r"nicht gefunden.*KIM_THESAURUS"):
         load_thesaurus(str(tmp_path / "fehlt.txt"))
     binary = tmp_path / "kaputt.txt"
     binary.write_bytes(b"\xff\xfe\x00\x81 Geld")
