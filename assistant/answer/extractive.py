@@ -231,6 +231,12 @@ def _select(candidates: list[_Candidate], asked: QuestionProfile,
     ranked = sorted(candidates, key=lambda c: (-c.score, c.hit_rank, c.unit.order))
     if not ranked or ranked[0].score < calibration.min_unit_score:
         return []
+    wanted_roles = {role for intent, role in _ROLE_FOR.items() if intent in asked.expects}
+    in_role = [c for c in ranked if c.unit.role in wanted_roles]
+    if in_role and "person" in asked.expects:
+        # "Wer hat unterschrieben?" is answered by the signature and nothing else ("Wann wurde …
+        # unterschrieben?" by the date line, through the role bonus).
+        return in_role[:calibration.max_units]
     best = ranked[0]
     # A list answer: the best unit is an item or the line introducing a list ("… wissen:").
     wants_list = "list" in asked.expects and (best.unit.item or best.unit.text.endswith(":"))

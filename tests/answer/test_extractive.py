@@ -37,6 +37,15 @@ def test_who_signed_is_answered_from_the_signature(assistant: Assistant) -> None
     assert "Maya Sommer" in answer.answer and "Thorben Terwort" in answer.answer
 
 
+def test_who_signed_gets_the_signature_and_nothing_else(assistant: Assistant) -> None:
+    answer = assistant.ask("Wer hat die Anfrage zum Kommunalen Integrationszentrum im Kreis Kleve "
+                           "unterzeichnet?")
+    assert answer.answer.startswith("Andreas Mayer Vorsitzender der Fraktion")
+    assert "23. November" not in answer.answer and len(answer.citations) == 1
+    dated = assistant.ask("An welchem Tag wurde die Anfrage aus Gummersbach unterschrieben?")
+    assert "25.03.2024" in dated.answer  # a date asked for: the date line still answers
+
+
 def test_to_whom_is_answered_from_the_salutation(assistant: Assistant) -> None:
     assert "Thanapalasingham" in assistant.ask("An wen ist die Anfrage aus Gummersbach adressiert?").answer
 
