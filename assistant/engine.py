@@ -88,12 +88,14 @@ class Assistant:
         ordered = sorted(hits, key=lambda h: cited.index(h.record.id) if h.record.id in cited
                          else len(cited))
         passages = [Passage.of(i + 1, h.record, h.score) for i, h in enumerate(ordered[:k])]
+        quoted = " ".join(q for c in extract.citations for q in c.quotes)
         return Answer(
             id=qid, question=question, answer=extract.answer, abstained=extract.abstained,
             retrieval=self.retriever.mode, citations=extract.citations, passages=passages,
             timings_ms={"retrieve": round((retrieved - started) * 1000, 2),
                         "answer": round((done - retrieved) * 1000, 2)},
             notice=self.notice,
+            stand_ins=self.retriever.lexical.stand_ins(question, quoted) if quoted else {},
         )
 
     def check_question(self, question: str) -> str:

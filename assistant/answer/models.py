@@ -43,11 +43,15 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     id: str | None = None
     notice: str = ""  # e.g. why retrieval is lexical only
+    # Question words the quotes lack, with the thesaurus words they hold instead ("Geld" →
+    # ["Fördermittel"]), so that people can see what the answer rests on.
+    stand_ins: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         if self.id is None:
             del data["id"]
-        if not self.notice:
-            del data["notice"]
+        for optional in ("notice", "stand_ins"):
+            if not data[optional]:
+                del data[optional]
         return data

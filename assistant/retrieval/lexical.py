@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import bm25s
@@ -13,6 +14,7 @@ from assistant.retrieval.thesaurus import Thesaurus
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import and would chatter
 _ANALYZER_FILE = "analyzer.json"
+_WORD = re.compile(r"[^\W\d_][\w-]*")
 # BM25 saturation and length normalisation, chosen on both gold sets together (k1 1.5 → 2.0,
 # b 0.75 → 0.6: passage MRR seeds 0.908 → 0.926, corpus 0.828 → 0.838). Short council passages
 # gain from less length normalisation.
@@ -27,14 +29,19 @@ class LexicalIndex:
         self.analyzer = analyzer
         self.size = size
         self._related: dict[str, frozenset[str]] = {}
+        self._word_of: dict[str, str] = {}  # a mate's stem → the thesaurus word, for people
 
     def use_thesaurus(self, thesaurus: Thesaurus | None) -> "LexicalIndex":
         """Question words also look for their thesaurus mates that occur in the passages."""
-        self._related = {}
+        self._related, self._word_of = {}, {}
         if thesaurus is not None:
             related = thesaurus.related_stems(self._stem)
             self._related = {stem: known for stem, mates in related.items()
                              if (known := frozenset(m for m in mates if self.knows(m)))}
+            for word in (w for group in thesaurus.groups for w in group):
+                stem = self._stem(word)
+                if stem:
+                    self._word_of.setdefault(stem, word)
         return self
 
     def _stem(self, word: str) -> str | None:
@@ -54,6 +61,18 @@ class LexicalIndex:
                      | self._related.get(token, frozenset())) - asked
             if mates:
                 found[token] = found.get(token, frozenset()) | mates
+        return found
+
+    def stand_ins(self, question: str, text: str) -> dict[str, list[str]]:
+        """Question words that ``text`` lacks, with the thesaurus words it holds instead: what an
+        answer quoted from ``text`` relied on ("Geld" → ["Fördermittel"])."""
+        present = set(self.analyzer.tokens(text))
+        found: dict[str, list[str]] = {}
+        for word in dict.fromkeys(_WORD.findall(question)):
+            for token, mates in self.expansions(word).items():
+                used = sorted(mates & present)
+                if used and token not in present:
+                    found[word] = [self._word_of.get(m, m) for m in used]
         return found
 
     @classmethod

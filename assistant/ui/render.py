@@ -38,9 +38,18 @@ def answer_markdown(turn: Turn) -> str:
     text = _escape_md(turn.answer.answer)
     if turn.searched != turn.question:
         text = f"*Gesucht wurde: „{_escape_md(turn.searched)}“*\n\n{text}"
+    if turn.answer.stand_ins:
+        text += f"\n\n*{_escape_md(stand_in_note(turn.answer))}*"
     if turn.answer.abstained:
         text += "\n\nDie nächstliegenden Passagen stehen darunter – vielleicht helfen sie weiter."
     return text
+
+
+def stand_in_note(answer: Answer) -> str:
+    """Which thesaurus words the quotes hold instead of the question's own words."""
+    pairs = "; ".join(f"statt „{word}“ „{' / '.join(mates)}“"
+                      for word, mates in answer.stand_ins.items())
+    return f"In den Quellen steht {pairs} (Thesaurus)."
 
 
 def sources_title(answer: Answer) -> str:
@@ -86,6 +95,8 @@ def plain_text(turn: Turn) -> str:
     """The answer with its sources, to paste into a reply or an e-mail."""
     answer = turn.answer
     lines = [f"Frage: {turn.question}", "", answer.answer, ""]
+    if answer.stand_ins:
+        lines += [stand_in_note(answer), ""]
     passages = closest(answer) if answer.abstained else answer.citations
     lines.append("Nächstliegende Passagen:" if answer.abstained else "Quellen:")
     for p in passages:
@@ -103,7 +114,10 @@ def conversation_markdown(turns: Sequence[Turn], when: datetime | None = None) -
         out += [f"## Frage {i}: {turn.question}", ""]
         if turn.searched != turn.question:
             out += [f"*Gesucht wurde: „{turn.searched}“*", ""]
-        out += [turn.answer.answer, "", "### " + sources_title(turn.answer), ""]
+        out += [turn.answer.answer, ""]
+        if turn.answer.stand_ins:
+            out += [f"*{stand_in_note(turn.answer)}*", ""]
+        out += ["### " + sources_title(turn.answer), ""]
         passages = closest(turn.answer) if turn.answer.abstained else turn.answer.citations
         for p in passages:
             page = f", S. {p.page}" if p.page else ""

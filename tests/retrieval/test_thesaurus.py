@@ -80,3 +80,11 @@ def test_shipped_thesaurus_and_an_office_file(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00\x81 Geld")
     with pytest.raises(KimError, match="UTF-8"):
         load_thesaurus(str(binary))
+
+
+def test_stand_ins_name_the_words_an_answer_relied_on() -> None:
+    index = LexicalIndex.build(DOCS).use_thesaurus(GROUPS)
+    question = "Wann gibt es Geld für die Kreise?"
+    assert index.stand_ins(question, DOCS[1]) == {"Geld": ["Fördermittel"]}
+    assert index.stand_ins(question, "Geld und Fördermittel für die Kreise.") == {}  # word itself
+    assert index.stand_ins(question, DOCS[3]) == {}

@@ -58,3 +58,13 @@ def test_plain_text_and_markdown_export_carry_the_sources() -> None:
     exported = render.conversation_markdown([answered()], datetime(2026, 11, 21, 9, 5))
     assert exported.startswith("# KIM-Assistent – Gespräch vom 21.11.2026, 09:05")
     assert "## Frage 1: Wie viele Stellen plant Kleve?" in exported and "### Quellen (1)" in exported
+
+
+def test_thesaurus_stand_ins_are_shown_with_the_answer() -> None:
+    turn = answered()
+    turn.answer.stand_ins = {"Geld": ["Fördermittel"], "Leute": ["Personen", "Menschen"]}
+    note = "In den Quellen steht statt „Geld“ „Fördermittel“; statt „Leute“ „Personen / Menschen“"
+    assert note in render.answer_markdown(turn)
+    assert note in render.plain_text(turn)
+    assert note in render.conversation_markdown([turn])
+    assert "statt" not in render.answer_markdown(answered())  # nothing substituted, nothing said
