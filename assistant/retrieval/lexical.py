@@ -70,9 +70,11 @@ class LexicalIndex:
         found: dict[str, list[str]] = {}
         for word in dict.fromkeys(_WORD.findall(question)):
             for token, mates in self.expansions(word).items():
-                used = sorted(mates & present)
-                if used and token not in present:
-                    found[word] = [self._word_of.get(m, m) for m in used]
+                words = [self._word_of.get(m, m) for m in sorted(mates & present)]
+                # "Mittel" is already said by "Fördermittel"
+                words = [w for w in words if not any(w.lower() in o.lower() for o in words if o != w)]
+                if words and token not in present:
+                    found[word] = words
         return found
 
     @classmethod

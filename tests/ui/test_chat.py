@@ -88,6 +88,12 @@ def test_follow_up_carries_the_subject(chat: ChatPage) -> None:
     assert "Gesucht wurde" not in chat.last_answer()
 
 
+def test_an_answer_names_the_thesaurus_word_it_rests_on(chat: ChatPage) -> None:
+    chat.ask("Wie viel Geld bekam der Kreis Heinsberg 2021?")
+    answer = chat.last_answer()
+    assert "330.000" in answer and "statt „Geld“ „Fördermittel“ (Thesaurus)" in answer
+
+
 def test_abstention_shows_the_closest_passages(chat: ChatPage) -> None:
     chat.ask("Wie hoch ist der Eintrittspreis im Zoo von Münster?")
     assert "keine Angabe" in chat.last_answer()
