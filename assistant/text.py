@@ -23,6 +23,7 @@ _EXTRA_ABBREVIATIONS = {
 }
 
 _WS = re.compile(r"\s+")
+WORD = re.compile(r"[^\W\d_][\w-]*")  # a word as written: letters first, hyphenated compounds whole
 
 
 def fold(text: str) -> str:

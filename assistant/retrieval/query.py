@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from assistant.ingest.metadata import DATE_PATTERN
 from assistant.ingest.places import all_place_names
-from assistant.text import fold
+from assistant.text import WORD, fold
 
 _INTENTS = {
     "person": r"^(wer|von wem|an wen|wem)\b|leitet|vorsitz|ansprechp",
@@ -94,12 +94,11 @@ def profile(question: str) -> QuestionProfile:
     )
 
 
-_WORD = re.compile(r"[^\W\d_][\w-]*")
 
 
 def _nouns(question: str) -> list[str]:
     """German capitalises nouns: the capitalised words after the first, places left out."""
-    words = _WORD.findall(question)[1:]
+    words = WORD.findall(question)[1:]
     return [w for w in words if w[0].isupper() and not named_places(fold(w))]
 
 
