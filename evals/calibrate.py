@@ -20,7 +20,7 @@ from assistant.evaluation.runner import load_sets
 from assistant.ingest.pipeline import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
-# The held-out set (evals/heldout.jsonl) is never used here: it shows whether the choice generalises.
+# heldout and blind (evals/sets.toml) are never used here: they show whether the choice generalises.
 CALIBRATION_SETS = ("seeds", "corpus")
 GRID = {
     "min_passage_coverage": [0.2, 0.3, 0.4],

@@ -212,7 +212,7 @@ def _is_municipal(hit: Hit) -> bool:
 def _score(unit: Unit, kinds: set[str], own: float, context: float, rank: int,
            asked: QuestionProfile, calibration: Calibration) -> float:
     score = 0.6 * own + 0.4 * context - 0.03 * rank
-    wanted_roles = {role for intent, role in _ROLE_FOR.items() if intent in asked.expects}
+    wanted_roles = _wanted_roles(asked)
     dates_document = unit.role == "date_line" and "date" in asked.expects and asked.about_document
     if (unit.role and unit.role in wanted_roles) or dates_document:
         score += calibration.role_bonus
@@ -226,12 +226,17 @@ def _score(unit: Unit, kinds: set[str], own: float, context: float, rank: int,
     return score * min(1.0, 60 / words) if words else 0.0
 
 
+def _wanted_roles(asked: QuestionProfile) -> set[str]:
+    """The letter parts that answer the question: the signature for "who signed", …"""
+    return {role for intent, role in _ROLE_FOR.items() if intent in asked.expects}
+
+
 def _select(candidates: list[_Candidate], asked: QuestionProfile,
             calibration: Calibration) -> list[_Candidate]:
     ranked = sorted(candidates, key=lambda c: (-c.score, c.hit_rank, c.unit.order))
     if not ranked or ranked[0].score < calibration.min_unit_score:
         return []
-    wanted_roles = {role for intent, role in _ROLE_FOR.items() if intent in asked.expects}
+    wanted_roles = _wanted_roles(asked)
     in_role = [c for c in ranked if c.unit.role in wanted_roles]
     if in_role and "person" in asked.expects:
         # "Wer hat unterschrieben?" is answered by the signature and nothing else ("Wann wurde …
