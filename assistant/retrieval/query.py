@@ -16,11 +16,11 @@ from assistant.text import WORD, fold
 
 _INTENTS = {
     "person": r"^(wer|von wem|an wen|wem)\b|leitet|vorsitz|ansprechp",
-    "date": r"^wann\b|seit wann|\bdatum\b|datiert|an welchem tag|von wann|"
+    "date": r"^wann\b|(seit|bis|ab) wann|\bdatum\b|datiert|an welchem tag|von wann|"
             r"welche[nm]? (monat|jahr|tag)|seit welche",
-    "number": r"wie ?viel|wie hoch|wie lange|wie gross|\bhohe\b|betrag|prozent|anzahl|\bsumme\b|"
+    "number": r"wie ?viel|wie hoch|wie lange|wie gross|\bhohe\b|betrag|prozent|anzahl|summe\b|"
               r"welche \w*nummer|wie oft|mit wie",
-    "amount": r"wie ?viel geld|\bgeld\b|\bbetrag|\bsumme\b|gehalt|\bkosten\b|gebuhr|\beuro\b|"
+    "amount": r"wie ?viel geld|\bgeld\b|betrag|summe\b|gehalt|\bkosten\b|gebuhr|\beuro\b|"
               r"wie teuer|verdien",
     "section": r"paragra(f|ph)|in welche[mr]? (vorschrift|norm|bestimmung)",
     "list": r"^(welche|was|wer)\b.*\b(fragen|punkte|aspekte|aufgaben|mitglieder|akteure|"

@@ -12,6 +12,8 @@ from assistant.text import fold
         ("Wer hat die Anfrage unterschrieben?", {"person", "signed"}),
         ("An wen richtet sich die Anfrage?", {"person", "addressed"}),
         ("Wann tagte die Lenkungsgruppe?", {"date"}),
+        ("Bis wann läuft die Förderung?", {"date"}),
+        ("Ab wann gilt die Richtlinie?", {"date"}),
         ("Wie viel Geld stand 2022 bereit?", {"number"}),
         ("Welche Fragen stellt die Fraktion?", {"list"}),
         ("In welchem Paragrafen ist KIM geregelt?", {"section"}),
@@ -84,6 +86,9 @@ def test_a_number_that_names_a_part_is_no_amount() -> None:
 def test_a_question_about_money_wants_an_amount_of_money() -> None:
     assert {"number", "amount"} <= profile("Wie hoch ist das Gehalt einer Case Managerin?").expects
     assert "amount" not in profile("Was muss eine Stadt tun, um Geld zu bekommen?").expects
+    # German compounds end in their head: a "Fördersumme" or "Förderbetrag" is money too.
+    assert {"number", "amount"} <= profile("Welche Fördersumme erhielt der Kreis?").expects
+    assert {"number", "amount"} <= profile("Wie lautet der Förderbetrag?").expects
     assert "amount" in unit_kinds("Leverkusen erhält bis zu 625.600 € pro Jahr.")
     assert "amount" not in unit_kinds("Der Kreis sieht 12 Case-Management-Stellen vor.")
 
