@@ -20,7 +20,7 @@ from llama_index.core.node_parser import SentenceSplitter
 from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.evaluation import systems
-from assistant.evaluation.gold import load_gold
+from assistant.evaluation.gold import GoldQuestion, load_gold
 from assistant.evaluation.metrics import summarize
 from assistant.ingest.pipeline import ingest, scan
 
@@ -29,7 +29,7 @@ CHUNK_SIZES = (1024, 512, 256)
 SETS = ("seeds", "corpus")
 
 
-def mrr(system: systems.System, gold: list) -> float:
+def mrr(system: systems.System, gold: list[GoldQuestion]) -> float:
     value = summarize([system.run(q) for q in gold])["passage_mrr_at_10"]
     assert value is not None
     return value

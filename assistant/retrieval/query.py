@@ -16,7 +16,7 @@ from assistant.text import WORD, fold
 
 _INTENTS = {
     "person": r"^(wer|von wem|an wen|wem)\b|leitet|vorsitz|ansprechp",
-    "date": r"^wann\b|(seit|bis|ab) wann|\bdatum\b|datiert|an welchem tag|von wann|"
+    "date": r"^wann\b|(seit|bis|ab|von) wann|\bdatum\b|datiert|an welchem tag|"
             r"welche[nm]? (monat|jahr|tag)|seit welche",
     "number": r"wie ?viel|wie hoch|wie lange|wie gross|\bhohe\b|betrag|prozent|anzahl|summe\b|"
               r"welche \w*nummer|wie oft|mit wie",
@@ -92,8 +92,6 @@ def profile(question: str) -> QuestionProfile:
         counted=counted_noun(question),
         nouns=_nouns(question),
     )
-
-
 
 
 def _nouns(question: str) -> list[str]:
