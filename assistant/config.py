@@ -44,6 +44,13 @@ class Settings(BaseSettings):
     chroma_port: int = 8000
 
     max_file_mb: float = Field(default=50.0, gt=0)
+    # What one file may cost to read (see ingest/sandbox.py and ingest/loaders.py): a file over
+    # a limit is skipped with its reason, the rest of the run goes on.
+    max_text_chars: int = Field(default=5_000_000, ge=1000)  # about 2,000 pages of text
+    max_pdf_pages: int = Field(default=2000, ge=1)
+    file_timeout_s: float = Field(default=45.0, gt=0)
+    file_memory_mb: int = Field(default=1024, ge=128)
+    ingest_workers: int = Field(default=2, ge=1, le=16)  # reader processes (one per core)
     max_question_chars: int = Field(default=1000, ge=10)
 
     # Passage size in words: chunks aim at target, never exceed max unless one sentence does.
@@ -55,11 +62,9 @@ class Settings(BaseSettings):
     port: int = Field(default=7860, ge=1, le=65535)
 
     @property
-    def document_dirs(self) -> list[Path]:
-        """The corpus folders plus the upload folder once anything was uploaded."""
-        uploads = self.upload_dir
-        extra = [uploads] if uploads.is_dir() and uploads not in self.corpus_dirs else []
-        return [*self.corpus_dirs, *extra]
+    def quarantine_dir(self) -> Path:
+        """Uploads that could not be indexed, each with a note of the reason; outside the corpus."""
+        return self.upload_dir.with_name(self.upload_dir.name + "-quarantaene")
 
     @property
     def dense_enabled(self) -> bool:

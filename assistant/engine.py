@@ -47,11 +47,8 @@ class Assistant:
     @classmethod
     def open(cls, settings: Settings) -> "Assistant":
         index = IndexDir(settings.index_dir)
-        manifest = index.read_manifest()
-        generation = index.generation_path(manifest.generation)
-        records = index.read_chunks(manifest.generation)
-        lexical = LexicalIndex.load(generation / "lexical").use_thesaurus(
-            load_thesaurus(settings.thesaurus))
+        manifest, records, lexical = _read_generation(index)
+        lexical.use_thesaurus(load_thesaurus(settings.thesaurus))
         embedder, store, notice = _dense_side(settings, index, manifest)
         if notice:
             log.info("%s", notice)
@@ -110,6 +107,24 @@ class Assistant:
             raise InvalidQuestion("Die Frage enthält keine Wörter – bitte eine Frage in Worten "
                                   "stellen.")
         return question
+
+
+def _read_generation(index: IndexDir) -> tuple[Manifest, list[ChunkRecord], LexicalIndex]:
+    """The current generation. Ingests keep the previous one for readers that just read the
+    manifest; a reader slower than two whole ingests reads the manifest again."""
+    for _ in range(2):
+        try:
+            return _load_generation(index, index.read_manifest())
+        except FileNotFoundError:
+            continue
+    return _load_generation(index, index.read_manifest())
+
+
+def _load_generation(index: IndexDir, manifest: Manifest
+                     ) -> tuple[Manifest, list[ChunkRecord], LexicalIndex]:
+    records = index.read_chunks(manifest.generation)
+    lexical = LexicalIndex.load(index.generation_path(manifest.generation) / "lexical")
+    return manifest, records, lexical
 
 
 def _dense_side(settings: Settings, index: IndexDir, manifest: Manifest

@@ -49,3 +49,7 @@ class StoreUnavailable(KimError):
 
 class NothingIndexed(KimError):
     """No file of the corpus could be indexed."""
+
+
+class CorpusMismatch(KimError):
+    """The corpus folders asked for would drop folders the index was built from."""

@@ -7,6 +7,8 @@
 
 Crash safety: a new generation is written completely, then manifest.json is replaced atomically.
 A kill before that leaves the previous manifest, which still points at the previous generation.
+The generation before the current one is kept, so that a reader that has just read the previous
+manifest still finds its files.
 Chroma only ever gains vectors before the switch and loses stale ones after it, so it always holds
 at least what the manifest needs; readers ignore ids the manifest does not know.
 """
@@ -59,7 +61,8 @@ class Manifest:
         return sum(len(f.chunk_ids) for f in self.files.values())
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), ensure_ascii=False, indent=1)
+        # ASCII escapes: a key holds a file name exactly as on disk, undecodable bytes included.
+        return json.dumps(asdict(self), ensure_ascii=True, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> "Manifest":
@@ -116,7 +119,11 @@ class IndexDir:
             return [ChunkRecord.from_dict(json.loads(line)) for line in lines]
 
     def commit(self, manifest: Manifest) -> None:
-        """Atomically switch to the manifest's generation, then drop older generations."""
+        """Atomically switch to the manifest's generation, then drop all but the previous one.
+
+        A reader that read the old manifest a moment ago may still be opening the previous
+        generation; it is kept until the next commit (and `Assistant.open` retries once more
+        should a reader be slower than two whole ingests)."""
         manifest.built_at = datetime.now(UTC).isoformat(timespec="seconds")
         tmp = self.root / f"{MANIFEST}.tmp"
         with open(tmp, "w", encoding="utf-8") as out:
@@ -125,8 +132,9 @@ class IndexDir:
             os.fsync(out.fileno())
         os.replace(tmp, self.root / MANIFEST)
         _fsync_dir(self.root)
+        current = _number(manifest.generation)
         for old in (self.root / "generations").iterdir():
-            if old.name != manifest.generation:
+            if not 0 <= current - _number(old.name) <= 1:
                 shutil.rmtree(old, ignore_errors=True)
 
     @contextmanager
@@ -142,6 +150,11 @@ class IndexDir:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _number(generation: str) -> int:
+    digits = generation[1:]
+    return int(digits) if digits.isdigit() else -1
 
 
 def _fsync_dir(path: Path) -> None:

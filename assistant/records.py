@@ -71,7 +71,7 @@ class ChunkRecord:
 
 def chunk_id(file_key: str, position: int, text: str) -> str:
     """Stable across re-indexing: same file, same place, same text → same id."""
-    file_part = hashlib.sha1(file_key.encode("utf-8")).hexdigest()[:12]
+    file_part = hashlib.sha1(file_key.encode("utf-8", "surrogateescape")).hexdigest()[:12]
     text_part = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
     return f"{file_part}-{position:04d}-{text_part}"
 

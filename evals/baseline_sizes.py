@@ -22,7 +22,8 @@ from assistant.engine import Assistant
 from assistant.evaluation import systems
 from assistant.evaluation.gold import GoldQuestion, load_gold
 from assistant.evaluation.metrics import summarize
-from assistant.ingest.pipeline import ingest, scan
+from assistant.ingest.pipeline import ingest
+from assistant.ingest.scan import scan
 
 ROOT = Path(__file__).resolve().parent.parent
 CHUNK_SIZES = (1024, 512, 256)
@@ -45,7 +46,7 @@ def compare(name: str, gold_path: Path, corpus: list[Path]) -> None:
         words = statistics.median(len(r.text.split()) for r in assistant.records)
         print(f"{name}: kim-lexical {len(assistant.records)} Passagen (Median {words:.0f} Wörter), "
               f"MRR@10 {ours:.3f}")
-    documents = SimpleDirectoryReader(input_files=[f.path for f in scan(corpus)]).load_data()
+    documents = SimpleDirectoryReader(input_files=[f.path for f in scan(corpus).files]).load_data()
     for size in CHUNK_SIZES:
         splitter = SentenceSplitter(chunk_size=size, chunk_overlap=min(200, size // 5))
         nodes = splitter.get_nodes_from_documents(documents)

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from assistant.engine import Assistant
 from assistant.evaluation.gold import GoldQuestion, contains_answer
 from assistant.evaluation.metrics import Outcome
-from assistant.ingest.pipeline import scan
+from assistant.ingest.scan import scan
 
 
 @dataclass
@@ -90,7 +90,7 @@ def llamaindex_nodes(corpus_dirs: list[Path]) -> list[Any]:
     from llama_index.core import SimpleDirectoryReader
     from llama_index.core.node_parser import SentenceSplitter
 
-    files = [f.path for f in scan(corpus_dirs)]  # the same files our ingest reads
+    files = [f.path for f in scan(corpus_dirs).files]  # the same files our ingest reads
     documents = SimpleDirectoryReader(input_files=files).load_data() if files else []
     return SentenceSplitter().get_nodes_from_documents(documents)
 

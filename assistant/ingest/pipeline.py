@@ -1,6 +1,7 @@
 """Incremental, crash-safe ingest: new files are added, changed ones re-indexed, deleted ones removed.
 
-A bad file never aborts the run: it is named with its reason and skipped.
+A bad file never aborts the run: each file is read in a sandboxed worker (``sandbox``), and any
+failure becomes that file's reason in the summary and in `kim status`.
 """
 
 import hashlib
@@ -12,30 +13,20 @@ from pathlib import Path
 from tqdm import tqdm
 
 from assistant.config import Settings
-from assistant.errors import DocumentError, IndexIncompatible, KimError
+from assistant.errors import IndexIncompatible
 from assistant.indexdir import FileEntry, IndexDir, Manifest
-from assistant.ingest.chunking import chunk_pages
-from assistant.ingest.loaders import load_document
-from assistant.ingest.metadata import extract_metadata
-from assistant.records import ChunkRecord, chunk_id
+from assistant.ingest.corpus import corpus_folders
+from assistant.ingest.documents import JOB, ReadRequest
+from assistant.ingest.loaders import ReadLimits
+from assistant.ingest.sandbox import Budget, Sandbox
+from assistant.ingest.scan import FoundFile, scan
+from assistant.records import ChunkRecord
 from assistant.retrieval.analysis import ANALYZER_VERSION
 from assistant.retrieval.dense import ModelUnavailable, find_local_model, load_embedder
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.store import VectorStore, open_index_store
 
 log = logging.getLogger(__name__)
-
-# Files in a corpus folder that describe the folder rather than belong to it.
-IGNORED_NAMES = {"readme", "readme.md", "readme.txt", "license", "license.md", "sources.toml"}
-
-
-@dataclass
-class FoundFile:
-    key: str  # unique across corpus folders
-    path: Path
-    source: str  # relative to its corpus folder
-    corpus: str
-
 
 @dataclass
 class IngestReport:
@@ -44,51 +35,39 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # not documents: links out, pipes, …
     documents: int = 0
     passages: int = 0
     retrieval: str = "lexical"
     model_note: str = ""
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
-
-
-def scan(corpus_dirs: list[Path]) -> list[FoundFile]:
-    found = []
-    for folder in corpus_dirs:
-        if not folder.is_dir():
-            raise KimError(f"Der Korpusordner „{folder}“ existiert nicht – Pfad prüfen "
-                           "(--corpus bzw. KIM_CORPUS_DIRS).")
-        root = folder.resolve()
-        for path in sorted(root.rglob("*")):
-            rel = path.relative_to(root)
-            if not path.is_file() or _ignored(rel):
-                continue
-            found.append(FoundFile(f"{root}::{rel.as_posix()}", path, rel.as_posix(), root.name))
-    return found
-
-
-def _ignored(rel: Path) -> bool:
-    name = rel.name.lower()
-    return (any(part.startswith((".", "_")) for part in rel.parts) or name in IGNORED_NAMES
-            or name.endswith(".meta.toml"))
+    slowest_file: float = 0.0  # seconds the slowest file took to read
 
 
 def ingest(settings: Settings, corpus_dirs: list[Path] | None = None,
-           progress: bool = True) -> IngestReport:
+           progress: bool = True, replace: bool = False) -> IngestReport:
+    """Bring the index up to date with its corpus folders (see ``corpus.corpus_folders``).
+
+    ``corpus_dirs`` overrides the folders outright (evaluation sets); ``replace`` lets
+    ``settings.corpus_dirs`` replace the folders the index was built from.
+    """
     started = time.perf_counter()
     index = IndexDir(settings.index_dir)
     with index.writer_lock():
-        report = _ingest_locked(settings, index, corpus_dirs or settings.document_dirs, progress)
+        old = _previous_manifest(index)
+        folders = ([d.resolve() for d in corpus_dirs] if corpus_dirs
+                   else corpus_folders(settings, old.corpus_dirs, replace))
+        report = _ingest_locked(settings, index, old, folders, progress)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _ingest_locked(settings: Settings, index: IndexDir, corpus_dirs: list[Path],
+def _ingest_locked(settings: Settings, index: IndexDir, old: Manifest, corpus_dirs: list[Path],
                    progress: bool) -> IngestReport:
-    old = _previous_manifest(index)
     found = scan(corpus_dirs)
-    report = IngestReport()
-    entries, to_load = _plan(settings, old, found, report)
+    report = IngestReport(skipped=found.skipped)
+    entries, to_load = _plan(settings, old, found.files, report)
     model_name, note = _usable_model(settings)
     report.model_note = note
     if not to_load and not report.removed and old.generation and (model_name in (None, old.model)):
@@ -98,15 +77,7 @@ def _ingest_locked(settings: Settings, index: IndexDir, corpus_dirs: list[Path],
 
     clock = _Stopwatch(report.timings)
     records = _kept_records(index, old, entries)
-    for found_file in tqdm(to_load, desc="Dokumente lesen", unit="Datei", disable=not progress):
-        entry = entries[found_file.key]
-        try:
-            new = _read_file(found_file, settings)
-        except DocumentError as err:
-            entry.error = str(err)
-            continue
-        entry.chunk_ids = [r.id for r in new]
-        records.extend(new)
+    records.extend(_read_files(settings, to_load, entries, report, progress))
     records.sort(key=lambda r: (r.corpus, r.source, r.position))
     clock.lap("read")
 
@@ -124,6 +95,30 @@ def _ingest_locked(settings: Settings, index: IndexDir, corpus_dirs: list[Path],
     report.retrieval = "hybrid" if manifest.model else "lexical"
     _fill_totals(report, entries)
     return report
+
+
+def _read_files(settings: Settings, to_load: list[FoundFile], entries: dict[str, FileEntry],
+                report: IngestReport, progress: bool) -> list[ChunkRecord]:
+    """Read the files in sandboxed workers; a file that fails in any way gets its reason."""
+    limits = ReadLimits(max_text_chars=settings.max_text_chars, max_pdf_pages=settings.max_pdf_pages)
+    requests = [ReadRequest(f, limits, settings.chunk_target_words, settings.chunk_max_words)
+                for f in to_load]
+    sandbox = Sandbox(settings.ingest_workers,
+                      Budget(settings.file_timeout_s, settings.file_memory_mb))
+    records: list[ChunkRecord] = []
+    with tqdm(total=len(requests), desc="Dokumente lesen", unit="Datei",
+              disable=not progress) as bar:
+        for request, outcome in sandbox.map(JOB, requests):
+            entry = entries[request.file.key]
+            report.slowest_file = max(report.slowest_file, round(outcome.seconds, 2))
+            if outcome.error:
+                entry.error = outcome.error
+                log.warning("%s: %s", request.file.source, outcome.error)
+            else:
+                entry.chunk_ids = [r.id for r in outcome.value]
+                records.extend(outcome.value)
+            bar.update()
+    return records
 
 
 def _previous_manifest(index: IndexDir) -> Manifest:
@@ -187,27 +182,6 @@ def _kept_records(index: IndexDir, old: Manifest, entries: dict[str, FileEntry])
         return []
     keep = {cid for key, e in entries.items() if old.files.get(key) is e for cid in e.chunk_ids}
     return [r for r in index.read_chunks(old.generation) if r.id in keep]
-
-
-def _read_file(found: FoundFile, settings: Settings) -> list[ChunkRecord]:
-    doc = load_document(found.path)
-    sidecars = [found.path.with_name(found.path.name + ".meta.toml"),
-                found.path.with_suffix(".meta.toml")]
-    sidecar = next((s for s in sidecars if s.is_file()), None)
-    meta = extract_metadata(doc.text, doc.title or found.path.stem, doc.fields, sidecar)
-    if doc.title and "title" not in doc.fields:
-        meta.title = doc.title
-    chunks = chunk_pages(doc.pages, settings.chunk_target_words, settings.chunk_max_words)
-    return [
-        ChunkRecord(
-            id=chunk_id(found.key, c.position, c.text), text=c.text, source=found.source,
-            corpus=found.corpus, title=meta.title, date=meta.date, year=meta.year, body=meta.body,
-            doc_type=meta.doc_type, reference=meta.reference, visibility=meta.visibility,
-            page=c.page, char_start=c.char_start, char_end=c.char_end, position=c.position,
-            page_marks=c.page_marks,
-        )
-        for c in chunks
-    ]
 
 
 def _embed(settings: Settings, index: IndexDir, manifest: Manifest, records: list[ChunkRecord],

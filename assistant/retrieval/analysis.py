@@ -19,12 +19,15 @@ import Stemmer
 
 from assistant.text import fold
 
-ANALYZER_VERSION = 9  # bump whenever tokens or BM25 parameters change: old indexes are rebuilt
+ANALYZER_VERSION = 10  # bump whenever tokens or BM25 parameters change: old indexes are rebuilt
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _URL = re.compile(r"(?:https?://|www\.)\S+")  # source links would flood the index with path words
 # Linking elements between compound parts ("Integration-s-management", "Land-es-haushalt").
 _LINKS = ("", "s", "es", "n", "en", "e", "er")
 _MIN_HEAD, _MIN_TAIL, _MIN_COMPOUND = 3, 3, 7
+# Splitting costs time quadratic in the word's length; real compounds stay far below this
+# ("Integrationsmanagementkoordinierungsstelle" has 42 letters), a glued OCR line does not.
+_MAX_COMPOUND = 64
 # Word endings that look like a known word but are suffixes ("teilnehm-ende", "Sozialpädagog-innen").
 _SUFFIXES = frozenset("end ende enden ender innen lich isch ung ungen heit keit schaft".split())
 _DERIVATIONS = ("lich", "isch", "ig")
@@ -116,7 +119,8 @@ class GermanAnalyzer:
     def split(self, word: str) -> list[str]:
         """Compound parts found in the vocabulary (longest parts first), or [] if none."""
         if word not in self._splits:
-            self._splits[word] = self._split(word) if len(word) >= _MIN_COMPOUND else []
+            fits = _MIN_COMPOUND <= len(word) <= _MAX_COMPOUND
+            self._splits[word] = self._split(word) if fits else []
         return self._splits[word]
 
     def _split(self, word: str) -> list[str]:

@@ -1,0 +1,50 @@
+"""One file to passages: load, normalise, read metadata, chunk, and tokenise once as a trial.
+
+This is the job the sandbox runs per file (``JOB``), so everything that can fail on a file's
+content fails here, inside the worker, and becomes that file's reason.
+"""
+
+from dataclasses import dataclass
+
+from assistant.ingest.loaders import ReadLimits, load_document
+from assistant.ingest.metadata import extract_metadata
+from assistant.ingest.chunking import chunk_pages
+from assistant.ingest.scan import SIDECAR_SUFFIX, FoundFile
+from assistant.records import ChunkRecord, chunk_id
+from assistant.retrieval.analysis import GermanAnalyzer
+
+JOB = "assistant.ingest.documents:read_file"
+
+
+@dataclass(frozen=True)
+class ReadRequest:
+    file: FoundFile
+    limits: ReadLimits
+    target_words: int
+    max_words: int
+
+
+def read_file(request: ReadRequest) -> list[ChunkRecord]:
+    found = request.file
+    doc = load_document(found.path, request.limits)
+    sidecars = [found.path.with_name(found.path.name + SIDECAR_SUFFIX),
+                found.path.with_suffix(SIDECAR_SUFFIX)]
+    sidecar = next((s for s in sidecars if s.is_file()), None)
+    meta = extract_metadata(doc.text, doc.title or found.path.stem, doc.fields, sidecar)
+    if doc.title and "title" not in doc.fields:
+        meta.title = doc.title
+    chunks = chunk_pages(doc.pages, request.target_words, request.max_words)
+    records = [
+        ChunkRecord(
+            id=chunk_id(found.key, c.position, c.text), text=c.text, source=found.source,
+            corpus=found.corpus, title=meta.title, date=meta.date, year=meta.year, body=meta.body,
+            doc_type=meta.doc_type, reference=meta.reference, visibility=meta.visibility,
+            page=c.page, char_start=c.char_start, char_end=c.char_end, position=c.position,
+            page_marks=c.page_marks,
+        )
+        for c in chunks
+    ]
+    analyzer = GermanAnalyzer()  # the index's analyzer adds only bounded compound splitting
+    for record in records:
+        analyzer.tokens(record.index_text)
+    return records
