@@ -96,6 +96,15 @@ class IndexDir:
             raise IndexIncompatible(self.root, f"Textanalyse {manifest.analyzer} statt {ANALYZER_VERSION}")
         return manifest
 
+    def recorded_corpus(self) -> list[str]:
+        """The corpus folders the index was built from, read leniently: an index of an older
+        version is rebuilt, but from its own folders."""
+        try:
+            data = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
+            return [str(d) for d in data.get("corpus_dirs", [])]
+        except (OSError, ValueError, AttributeError, TypeError):
+            return []
+
     def generation_path(self, name: str) -> Path:
         return self.root / "generations" / name
 

@@ -16,7 +16,7 @@ def corpus_folders(settings: Settings, recorded: list[str], replace: bool = Fals
     asked = "corpus_dirs" in settings.model_fields_set  # given by --corpus or KIM_CORPUS_DIRS
     if not recorded or replace:
         return _unique([*settings.corpus_dirs, *uploads])
-    folders = [Path(p) for p in recorded]
+    folders = _unique([Path(p) for p in recorded])
     if not asked:
         _check_present(folders, settings)
         return _unique([*folders, *uploads])

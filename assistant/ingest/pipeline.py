@@ -18,6 +18,7 @@ from assistant.indexdir import FileEntry, IndexDir, Manifest
 from assistant.ingest.corpus import corpus_folders
 from assistant.ingest.documents import JOB, ReadRequest
 from assistant.ingest.loaders import ReadLimits
+from assistant.ingest.quarantine import inside, quarantine
 from assistant.ingest.sandbox import Budget, Sandbox
 from assistant.ingest.scan import FoundFile, scan
 from assistant.records import ChunkRecord
@@ -36,6 +37,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)  # not documents: links out, pipes, …
+    quarantined: dict[str, str] = field(default_factory=dict)  # failed uploads, moved aside
     documents: int = 0
     passages: int = 0
     retrieval: str = "lexical"
@@ -114,11 +116,26 @@ def _read_files(settings: Settings, to_load: list[FoundFile], entries: dict[str,
             if outcome.error:
                 entry.error = outcome.error
                 log.warning("%s: %s", request.file.source, outcome.error)
+                _quarantine_upload(settings, request.file, entries, report)
             else:
                 entry.chunk_ids = [r.id for r in outcome.value]
                 records.extend(outcome.value)
             bar.update()
     return records
+
+
+def _quarantine_upload(settings: Settings, found: FoundFile, entries: dict[str, FileEntry],
+                       report: IngestReport) -> None:
+    """A failed file of the upload folder is moved aside (the app put it there, so the app
+    cleans up); the user's own corpus folders are never touched."""
+    if not inside(found.path, settings.upload_dir):
+        return
+    entry = entries.pop(found.key)
+    quarantine(found.path, entry.error, settings.quarantine_dir)
+    report.quarantined[entry.source] = entry.error
+    for listing in (report.added, report.updated):
+        if entry.source in listing:
+            listing.remove(entry.source)
 
 
 def _previous_manifest(index: IndexDir) -> Manifest:
@@ -129,7 +146,7 @@ def _previous_manifest(index: IndexDir) -> Manifest:
         return index.read_manifest()
     except IndexIncompatible as err:
         log.warning("%s", err)
-        return Manifest()
+        return Manifest(corpus_dirs=index.recorded_corpus())
 
 
 def _plan(settings: Settings, old: Manifest, found: list[FoundFile],

@@ -3,6 +3,7 @@
 import mimetypes
 import os
 import socket
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
@@ -32,7 +33,7 @@ def create_app(service: ChatService) -> "fastapi.FastAPI":
     def open_document(doc_id: str) -> FileResponse:
         # Only files the index knows are served – never a path taken from the request.
         document = service.document(doc_id)
-        if document is None or not document.path.is_file():
+        if document is None or not _servable(document.path, document.root):
             raise fastapi.HTTPException(404, "Dokument nicht gefunden – vielleicht wurde es "
                                              "inzwischen aus dem Korpus entfernt.")
         suffix = document.path.suffix.lower()
@@ -48,6 +49,14 @@ def create_app(service: ChatService) -> "fastapi.FastAPI":
     return gr.mount_gradio_app(app, build_app(service), path="", theme=_theme(), css=CSS,
                                js="() => { document.documentElement.lang = 'de'; }",
                                footer_links=[], show_error=False)
+
+
+def _servable(path: Path, root: Path) -> bool:
+    """A regular file that is, after following links, still inside its corpus folder."""
+    try:
+        return path.is_file() and path.resolve(strict=True).is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
 
 
 def _theme() -> "gradio.themes.Base":

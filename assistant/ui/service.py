@@ -18,6 +18,7 @@ from assistant.conversation import resolve
 from assistant.engine import Assistant, Status, parse_filters
 from assistant.errors import IndexIncompatible, IndexNotFound, KimError
 from assistant.indexdir import IndexDir
+from assistant.ingest.corpus import corpus_folders
 from assistant.ingest.pipeline import IngestReport, ingest
 from assistant.records import ChunkRecord
 from assistant.ui.uploads import accept_upload
@@ -35,6 +36,7 @@ class Document:
     passages: int
     source: str
     path: Path
+    root: Path  # its corpus folder: the document route serves nothing outside it
 
 
 @dataclass
@@ -54,13 +56,16 @@ class ChatService:
     @classmethod
     def start(cls, settings: Settings, progress: bool = True) -> "ChatService":
         """Open the index; build it from the corpus first when there is none (or an outdated one)."""
+        index = IndexDir(settings.index_dir)
+        # Refuses --corpus folders that would drop documents, before anything is built.
+        folders = corpus_folders(settings, index.recorded_corpus())
         try:
-            IndexDir(settings.index_dir).read_manifest()
+            index.read_manifest()
         except (IndexNotFound, IndexIncompatible) as err:
             log.info("%s", err)
             why = "Noch kein Index" if isinstance(err, IndexNotFound) else "Der Index ist veraltet"
-            folders = ", ".join(str(d) for d in settings.document_dirs)
-            print(f"{why} in „{settings.index_dir}“ – er wird jetzt aus {folders} aufgebaut …",
+            names = ", ".join(str(d) for d in folders)
+            print(f"{why} in „{settings.index_dir}“ – er wird jetzt aus {names} aufgebaut …",
                   flush=True)
             ingest(settings, progress=progress)
         service = cls(settings)
@@ -104,19 +109,20 @@ class ChatService:
         }
 
     def upload(self, files: list[Path], progress: bool = True) -> UploadResult:
-        """Check, store and index uploaded files; a rejected file leaves everything as it was."""
+        """Check, store and index uploaded files. A file counts as accepted only once it is
+        searchable; one the ingest cannot read is moved to quarantine and named with its reason."""
         with self._write_lock:
             known = {_sha256(d.path) for d in self._documents if d.path.is_file()}
-            accepted, stored, rejected = [], [], {}
+            stored: dict[Path, str] = {}  # stored path → the name the user uploaded
+            rejected: dict[str, str] = {}
             for file in files:
                 outcome = accept_upload(file, self.settings, known)
                 if outcome.stored is None:
                     rejected[file.name] = outcome.error
                 else:
-                    accepted.append(file.name)
-                    stored.append(outcome.stored)
-            if not accepted:
-                return UploadResult(accepted, rejected, None)
+                    stored[outcome.stored] = file.name
+            if not stored:
+                return UploadResult([], rejected, None)
             try:
                 report = ingest(self.settings, progress=progress)
             except KimError:  # e.g. `kim ingest` is running: take the files back, change nothing
@@ -125,6 +131,13 @@ class ChatService:
                 raise
             self._assistant = Assistant.open(self.settings)
             self._documents = self._read_documents()
+            searchable = {d.path.resolve() for d in self._documents}
+            accepted = []
+            for path, name in stored.items():
+                if path.resolve() in searchable:
+                    accepted.append(name)
+                else:
+                    rejected[name] = _why_not_indexed(path, report)
             return UploadResult(accepted, rejected, report)
 
     def _read_documents(self) -> list[Document]:
@@ -137,12 +150,20 @@ class ChatService:
             if entry.error or (entry.corpus, entry.source) not in first:
                 continue
             record = first[(entry.corpus, entry.source)]
-            root = key.split("::", 1)[0]
+            root, inner = key.split("::", 1)  # the path exactly as on disk
             documents.append(Document(
                 doc_id=_doc_id(entry.corpus, entry.source), title=record.title, body=record.body,
                 date=record.date, doc_type=record.doc_type, passages=len(entry.chunk_ids),
-                source=entry.source, path=Path(root) / entry.source))
+                source=entry.source, path=Path(root) / inner, root=Path(root)))
         return sorted(documents, key=lambda d: (d.date or "0", d.title), reverse=True)
+
+
+def _why_not_indexed(path: Path, report: IngestReport) -> str:
+    relative = path.name
+    reason = report.quarantined.get(relative) or report.failed.get(relative)
+    if reason:
+        return f"{reason} (Die Datei wurde nicht indexiert und zur Prüfung beiseitegelegt.)"
+    return "Die Datei wurde gespeichert, ist aber nicht durchsuchbar – bitte `kim status` prüfen."
 
 
 def _doc_id(corpus: str, source: str) -> str:

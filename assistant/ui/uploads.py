@@ -1,7 +1,9 @@
-"""Uploaded files: the type is judged by the content, not the name; only good files are stored.
+"""Uploaded files: the type is judged by the content, not the name, before anything is stored.
 
-A file is fully read (the same loader as the ingest) before it is copied into the upload folder,
-so a broken, encrypted or mislabelled upload is turned away with a reason and the index never sees it.
+Cheap checks here (type, size, duplicate); the full read happens in the ingest's sandbox, which
+moves a file it cannot index into the quarantine folder with its reason (``ingest.quarantine``).
+Names the corpus scan would ignore ("_x.txt", "README.md") are changed, so that every stored
+upload is really indexed.
 """
 
 import hashlib
@@ -14,7 +16,8 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.errors import DocumentError
-from assistant.ingest.loaders import load_document
+from assistant.ingest.quarantine import free_path
+from assistant.ingest.scan import ignored_name
 
 ACCEPTED = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".txt": "text",
             ".md": "text"}
@@ -38,7 +41,7 @@ def sniff(head: bytes, path: Path) -> str:
         try:
             with zipfile.ZipFile(path) as archive:
                 return "docx" if "word/document.xml" in archive.namelist() else "zip"
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
             return "binary"
     if b"\x00" in head:
         return "binary"
@@ -46,7 +49,8 @@ def sniff(head: bytes, path: Path) -> str:
 
 
 def check_upload(path: Path, settings: Settings) -> str:
-    """The file's kind, or a DocumentError saying in German what is wrong and what to do."""
+    """The file's kind, or a DocumentError saying in German what is wrong and what to do.
+    Whether the content can be read is decided by the ingest (in its sandbox)."""
     suffix = path.suffix.lower()
     if suffix not in ACCEPTED:
         raise DocumentError(f"Dateityp „{suffix or 'ohne Endung'}“ wird nicht angenommen – "
@@ -64,13 +68,12 @@ def check_upload(path: Path, settings: Settings) -> str:
         raise DocumentError(f"Die Datei endet auf „{suffix}“, ist dem Inhalt nach aber "
                             f"k{_article(expected)} (sondern {_article(kind)}) – bitte die richtige "
                             "Datei wählen oder sie neu exportieren.")
-    load_document(path)  # raises DocumentError for broken, encrypted or empty documents
     return kind
 
 
 def accept_upload(upload: Path, settings: Settings, known_hashes: set[str]) -> UploadOutcome:
     """Check ``upload`` and copy it into the upload folder (never over an existing file)."""
-    name = _safe_name(upload.name)
+    name = safe_name(upload.name)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             probe = Path(tmp) / name  # the loaders choose by suffix: check under the real name
@@ -81,7 +84,7 @@ def accept_upload(upload: Path, settings: Settings, known_hashes: set[str]) -> U
     if hashlib.sha256(upload.read_bytes()).hexdigest() in known_hashes:
         return UploadOutcome(error="Dieses Dokument ist bereits im Index.")
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
-    target = _free_path(settings.upload_dir / name)
+    target = free_path(settings.upload_dir / name)
     shutil.copyfile(upload, target)
     return UploadOutcome(stored=target)
 
@@ -91,15 +94,8 @@ def _article(kind: str) -> str:
     return f"eine {name}" if kind in {"pdf", "html", "binary"} else f"ein {name}"
 
 
-def _safe_name(name: str) -> str:
-    stem = _SAFE_NAME.sub("_", Path(name).name).strip(" .")
-    return stem or "dokument.txt"
-
-
-def _free_path(path: Path) -> Path:
-    counter = 2
-    candidate = path
-    while candidate.exists():
-        candidate = path.with_name(f"{path.stem}-{counter}{path.suffix}")
-        counter += 1
-    return candidate
+def safe_name(name: str) -> str:
+    """A plain file name the corpus scan takes as a document ("_x.txt" → "x.txt",
+    "README.md" → "Upload-README.md")."""
+    name = _SAFE_NAME.sub("_", Path(name).name).strip(" .").lstrip("._ ") or "dokument.txt"
+    return f"Upload-{name}" if ignored_name(name) else name

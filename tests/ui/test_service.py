@@ -79,3 +79,55 @@ def test_document_route_serves_known_files_only_and_sandboxes_html(tmp_path: Pat
     assert response.headers["content-security-policy"] == "sandbox"
     assert client.get("/dokument/..%2F..%2Fetc%2Fpasswd").status_code == 404
     assert client.get("/dokument/0000000000000000").status_code == 404
+
+
+def test_upload_reports_only_searchable_files_and_quarantines_the_rest(seeds_dir: Path,
+                                                                       tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "index", corpus_dirs=[seeds_dir],
+                        upload_dir=tmp_path / "uploads")
+    service = ChatService.start(settings, progress=False)
+    (tmp_path / "in").mkdir()
+    hidden = tmp_path / "in" / "_notiz.txt"
+    hidden.write_text("Die Lotsinnen treffen sich jeden Dienstag im Rathaus.", encoding="utf-8")
+    readme = tmp_path / "in" / "README.md"
+    readme.write_text("Das Quartiersbüro öffnet mittwochs für Beratungen.", encoding="utf-8")
+    broken = tmp_path / "in" / "kaputt.pdf"
+    broken.write_bytes(b"%PDF-1.4 kaputt")
+    result = service.upload([hidden, readme, broken], progress=False)
+    assert sorted(result.accepted) == ["README.md", "_notiz.txt"]
+    assert "beschädigt" in result.rejected["kaputt.pdf"]
+    for words, source in [("Lotsinnen Dienstag Rathaus", "notiz.txt"),
+                          ("Quartiersbüro mittwochs Beratungen", "Upload-README.md")]:
+        hits = service.assistant.retriever.retrieve(words, 3, {})
+        assert hits[0].record.source == source  # stored under a name the scan takes, and found
+    assert len(service.documents()) == 7 and not service.status().failed
+    assert not (settings.upload_dir / "kaputt.pdf").exists()  # never blocks a later run
+    note = (settings.quarantine_dir / "kaputt.pdf.grund.txt").read_text(encoding="utf-8")
+    assert (settings.quarantine_dir / "kaputt.pdf").read_bytes() == b"%PDF-1.4 kaputt"
+    assert "beschädigt" in note
+    assert ingest(settings, progress=False).failed == {}
+
+
+def test_serve_from_another_folder_keeps_the_recorded_corpus(seeds_dir: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probe's data loss: index built from `rat`, chat started where `corpus/` exists."""
+    import shutil
+
+    from assistant.errors import CorpusMismatch
+
+    rat = tmp_path / "rat"
+    shutil.copytree(seeds_dir, rat)
+    (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "anderes.txt").write_text("Ein anderes Thema.", encoding="utf-8")
+    ingest(Settings(index_dir=tmp_path / "index", corpus_dirs=[rat]), progress=False)
+    monkeypatch.chdir(tmp_path)
+    settings = Settings(index_dir=tmp_path / "index", upload_dir=tmp_path / "uploads")
+    service = ChatService.start(settings, progress=False)
+    pdf = write_pdf(tmp_path / "Neu.pdf", ["Ein neuer Bericht über 7 Lotsinnen."])
+    assert service.upload([pdf], progress=False).accepted == ["Neu.pdf"]
+    assert len(service.documents()) == 6  # 5 from rat, none removed, plus the upload
+
+    other = Settings(index_dir=tmp_path / "index", corpus_dirs=[tmp_path / "corpus"])
+    with pytest.raises(CorpusMismatch, match="rat.*--replace"):
+        ChatService.start(other, progress=False)
+    assert len(ChatService(settings).documents()) == 6  # the refusal changed nothing

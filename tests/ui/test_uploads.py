@@ -6,7 +6,8 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import DocumentError
-from assistant.ui.uploads import accept_upload, check_upload, sniff
+from assistant.ingest.scan import ignored_name
+from assistant.ui.uploads import accept_upload, check_upload, safe_name, sniff
 from tests.files import write_docx, write_pdf
 
 
@@ -23,7 +24,7 @@ def test_sniff_reads_the_content(tmp_path: Path) -> None:
     ("leer.txt", b"", "leer"),
     ("bild.png", b"\x89PNG", "nicht angenommen"),
     ("falsch.pdf", b"Nur Text, keine PDF", "keine PDF"),
-    ("kaputt.pdf", b"%PDF-1.4 kaputt", "beschädigt"),
+    ("kaputt.docx", b"PK\x03\x04\x14\x00" + b"\xff" * 40, "Binärdatei"),
 ])
 def test_bad_files_are_refused_with_a_reason(tmp_path: Path, name: str, content: bytes,
                                              reason: str) -> None:
@@ -63,3 +64,10 @@ def test_duplicate_and_rejected_files_are_not_stored(tmp_path: Path) -> None:
     bad.write_bytes(b"PK\x03\x04 kein zip")
     assert accept_upload(bad, settings, set()).error
     assert not settings.upload_dir.exists() or not any(settings.upload_dir.iterdir())
+
+
+@pytest.mark.parametrize("name", ["_x.txt", "README.md", "readme.txt", ".versteckt.pdf",
+                                  "a.meta.toml.txt", "LICENSE", "../../etc/passwd.txt", "  .  "])
+def test_stored_names_are_never_ignored_by_the_scan(name: str) -> None:
+    stored = safe_name(name)
+    assert not ignored_name(stored) and "/" not in stored and stored
