@@ -7,7 +7,7 @@ TORCH_SPEC ?= torch==2.13.0
 TORCH_INDEX ?=
 FRAGE ?= Wer ist Mitglied der Lenkungsgruppe?
 
-.PHONY: run ask test lint eval gate bench screenshots clean
+.PHONY: run ask test lint eval gate bench fuzz screenshots clean
 
 $(VENV)/.base:
 	python3 -m venv $(VENV)
@@ -58,6 +58,10 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/bench_reingest.py
 	$(PY) benchmarks/bench_scale.py
 	$(PY) benchmarks/bench_serve.py
+
+## fuzz: 3,000+ broken files, a 45 MB text and 30 killed ingests through the real `kim ingest`
+fuzz: $(VENV)/.dev
+	$(PY) benchmarks/fuzz_ingest.py
 
 clean:
 	rm -rf $(VENV) index/manifest.json index/generations index/chroma

@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Dokumentordner (mehrfach möglich; Vorgabe: corpus/)")
     p.add_argument("--index", metavar="ORDNER", help="Indexordner (Vorgabe: index/)")
     p.add_argument("--json", action="store_true", help="Zusammenfassung als JSON")
+    p.add_argument("--replace", action="store_true",
+                   help="den Index nur aus den angegebenen --corpus-Ordnern aufbauen; Dokumente "
+                   "aus den bisher verzeichneten Ordnern werden entfernt")
     p.set_defaults(handler=cmd_ingest)
 
     p = sub.add_parser("ask", help="eine Frage stellen")
@@ -102,7 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="Adresse (Vorgabe: 127.0.0.1, nur dieser Rechner)")
     p.add_argument("--port", type=int, help="Port (Vorgabe: 7860)")
     p.add_argument("--corpus", action="append", metavar="ORDNER",
-                   help="Dokumentordner für den ersten Aufbau (Vorgabe: corpus/)")
+                   help="Dokumentordner (Vorgabe: die im Index verzeichneten, für einen neuen "
+                   "Index corpus/); Ordner weglassen, aus denen der Index gebaut ist, geht nur "
+                   "mit `kim ingest --replace`")
     p.add_argument("--index", metavar="ORDNER", help="Indexordner (Vorgabe: index/)")
     p.set_defaults(handler=cmd_serve)
 
@@ -121,12 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.ingest.pipeline import ingest
 
-    report = ingest(settings, progress=not args.json)
+    report = ingest(settings, progress=not args.json, replace=args.replace)
     if args.json:
         print(json.dumps(report.__dict__, ensure_ascii=False, indent=1))
     else:
         _print_ingest(report, settings)
-    nothing = report.passages == 0 and bool(report.failed)
+    nothing = report.passages == 0 and bool(report.failed or report.quarantined)
     if nothing:
         print("Fehler: Keine einzige Datei konnte indexiert werden – Gründe siehe oben.",
               file=sys.stderr)
@@ -138,9 +143,14 @@ def _print_ingest(report: Any, settings: Settings) -> None:
     print(f"Index „{settings.index_dir}“ – Suche: {mode}")
     print(f"  neu: {len(report.added)}, aktualisiert: {len(report.updated)}, "
           f"entfernt: {len(report.removed)}, unverändert: {len(report.unchanged)}, "
-          f"fehlgeschlagen: {len(report.failed)}")
+          f"fehlgeschlagen: {len(report.failed) + len(report.quarantined)}, "
+          f"übersprungen: {len(report.skipped)}")
     for source, reason in sorted(report.failed.items()):
         print(f"  ✗ {source}: {reason}")
+    for source, reason in sorted(report.quarantined.items()):
+        print(f"  ✗ {source}: {reason} → verschoben nach {settings.quarantine_dir}")
+    for source, reason in sorted(report.skipped.items()):
+        print(f"  – {source}: {reason}")
     print(f"  {report.documents} Dokumente, {report.passages} Passagen ({report.seconds:.1f} s)")
     if report.model_note:
         print(f"Hinweis: {report.model_note}")
@@ -272,6 +282,10 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
           f"nicht lesbar: {len(status.failed)}")
     for source, reason in sorted(status.failed.items()):
         print(f"  ✗ {source}: {reason}")
+    if status.skipped:
+        print(f"Übersprungen (keine Dokumente): {len(status.skipped)}")
+    for source, reason in sorted(status.skipped.items()):
+        print(f"  – {source}: {reason}")
     return EXIT_OK
 
 

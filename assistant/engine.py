@@ -32,6 +32,7 @@ class Status:
     passages: int
     built_at: str
     failed: dict[str, str]
+    skipped: dict[str, str]
 
 
 class Assistant:
@@ -68,6 +69,7 @@ class Assistant:
             documents=sum(1 for f in files if not f.error), passages=len(self.records),
             built_at=self.manifest.built_at,
             failed={f.source: f.error for f in files if f.error},
+            skipped=dict(self.manifest.skipped),
         )
 
     def ask(self, question: str, top_k: int | None = None,

@@ -55,6 +55,7 @@ class Manifest:
     built_at: str = ""
     corpus_dirs: list[str] = field(default_factory=list)
     files: dict[str, FileEntry] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)  # not documents, with the reason
 
     @property
     def chunk_count(self) -> int:

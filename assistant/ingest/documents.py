@@ -4,12 +4,13 @@ This is the job the sandbox runs per file (``JOB``), so everything that can fail
 content fails here, inside the worker, and becomes that file's reason.
 """
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 
+from assistant.ingest.chunking import chunk_pages
 from assistant.ingest.loaders import ReadLimits, load_document
 from assistant.ingest.metadata import extract_metadata
-from assistant.ingest.chunking import chunk_pages
-from assistant.ingest.scan import SIDECAR_SUFFIX, FoundFile
+from assistant.ingest.scan import SIDECAR_SUFFIX, FoundFile, printable
 from assistant.records import ChunkRecord, chunk_id
 from assistant.retrieval.analysis import GermanAnalyzer
 
@@ -30,7 +31,7 @@ def read_file(request: ReadRequest) -> list[ChunkRecord]:
     sidecars = [found.path.with_name(found.path.name + SIDECAR_SUFFIX),
                 found.path.with_suffix(SIDECAR_SUFFIX)]
     sidecar = next((s for s in sidecars if s.is_file()), None)
-    meta = extract_metadata(doc.text, doc.title or found.path.stem, doc.fields, sidecar)
+    meta = extract_metadata(doc.text, doc.title or printable(found.path.stem), doc.fields, sidecar)
     if doc.title and "title" not in doc.fields:
         meta.title = doc.title
     chunks = chunk_pages(doc.pages, request.target_words, request.max_words)
@@ -47,4 +48,5 @@ def read_file(request: ReadRequest) -> list[ChunkRecord]:
     analyzer = GermanAnalyzer()  # the index's analyzer adds only bounded compound splitting
     for record in records:
         analyzer.tokens(record.index_text)
+        json.dumps(asdict(record), ensure_ascii=False).encode("utf-8")  # as the index writes it
     return records

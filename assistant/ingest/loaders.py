@@ -125,13 +125,15 @@ def _pdf_pages(reader: Any, limits: ReadLimits) -> list[str]:
 
 def _load_docx(path: Path, limits: ReadLimits) -> LoadedDocument:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
+    from docx.exceptions import PythonDocxError
+    from docx.opc.exceptions import OpcError
+    from lxml.etree import XMLSyntaxError
 
     _check_zip(path, limits)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, zlib.error,
-            NotImplementedError, EOFError, OSError) as err:
+    except (OpcError, PythonDocxError, XMLSyntaxError, zipfile.BadZipFile, KeyError, ValueError,
+            zlib.error, NotImplementedError, EOFError, OSError) as err:
         raise DocumentError("Die Datei ist kein gültiges Word-Dokument (DOCX) – bitte in Word "
                             "neu speichern.") from err
     blocks: list[str] = []
@@ -167,9 +169,14 @@ def _check_zip(path: Path, limits: ReadLimits) -> None:
     xml = sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels")))
     if (unpacked > limits.max_unzipped_bytes or unpacked / packed > limits.max_zip_ratio
             or xml > limits.max_xml_bytes):
-        raise DocumentError(f"Das Word-Dokument entpackt sich auf {unpacked / 2**20:.0f} MB "
-                            f"(aus {packed / 2**20:.1f} MB) – das ist kein übliches Dokument, "
-                            "sondern vermutlich eine „Zip-Bombe“. Bitte in Word neu speichern.")
+        raise DocumentError(f"Das Word-Dokument entpackt sich auf {_size(unpacked)} (aus "
+                            f"{_size(packed)}) – das ist kein übliches Dokument, sondern "
+                            "vermutlich beschädigt oder eine „Zip-Bombe“. Bitte in Word neu "
+                            "speichern.")
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:.0f} MB" if count >= 2**20 else f"{max(1, round(count / 1024))} KB"
 
 
 def _read_bounded(path: Path, limits: ReadLimits) -> bytes:

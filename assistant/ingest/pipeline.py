@@ -84,7 +84,8 @@ def _ingest_locked(settings: Settings, index: IndexDir, old: Manifest, corpus_di
     clock.lap("read")
 
     manifest = Manifest(index_id=old.index_id, corpus_dirs=[str(d) for d in corpus_dirs],
-                        files=entries, model=None, analyzer=ANALYZER_VERSION)
+                        files=entries, skipped=report.skipped, model=None,
+                        analyzer=ANALYZER_VERSION)
     store = _embed(settings, index, manifest, records, model_name, progress, report, clock)
     generation = index.new_generation(old.generation)
     index.write_chunks(generation, records)

@@ -11,9 +11,11 @@ once per run; two workers read a corpus about 1.7× as fast as one. So: a few lo
 each restarted only after a kill.
 """
 
+import contextlib
 import importlib
 import logging
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -91,10 +93,8 @@ class _Worker:
             self._start()
         assert self.conn is not None
         self.item, self.started = item, time.monotonic()
-        try:
+        with contextlib.suppress(OSError):  # a worker that died at start is reported by poll()
             self.conn.send(item)
-        except OSError:
-            pass  # the worker died at start: poll() reports it
 
     def poll(self) -> tuple[Any, Outcome] | None:
         """The finished job's outcome, a killed job's reason, or None while it runs."""
@@ -135,7 +135,8 @@ class _Worker:
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             env[name] = "1"  # one file, one core
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "assistant.ingest.sandbox", self.job, str(self.budget.memory_mb)],
+            [sys.executable, "-m", "assistant.ingest.sandbox", self.job, str(self.budget.memory_mb),
+             str(self.budget.seconds)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
         assert self.process.stdin is not None and self.process.stdout is not None
         self.conn = _Pipe(self.process.stdout.fileno(), self.process.stdin.fileno())
@@ -174,7 +175,7 @@ def _resident_mb(pid: int) -> float:
         return 0.0  # no /proc (macOS): the address-space limit in the worker still holds
 
 
-def _serve(job: str, memory_mb: int) -> None:
+def _serve(job: str, memory_mb: int, seconds: float) -> None:
     """The worker's loop: one item in, (value, error) out, until stdin closes. Whatever a
     library prints goes nowhere: stdout carries only the answers."""
     answers = Connection(os.dup(1), readable=False)
@@ -183,6 +184,7 @@ def _serve(job: str, memory_mb: int) -> None:
     os.dup2(devnull, 1)
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
+    _die_with_parent()
     _limit_address_space(memory_mb)
     function = _resolve(job)
     while True:
@@ -190,6 +192,7 @@ def _serve(job: str, memory_mb: int) -> None:
             item = questions.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
+        _limit_cpu(seconds)
         answers.send(_call(function, item))
 
 
@@ -206,6 +209,33 @@ def _call(function: Callable[[Any], Any], item: Any) -> tuple[Any, str]:
                       "vermutlich beschädigt; bitte neu exportieren oder als PDF ablegen.")
 
 
+def _die_with_parent() -> None:
+    """A killed `kim ingest` must not leave a worker looping on a hostile file (Linux)."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the call
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
+def _limit_cpu(seconds: float) -> None:
+    """Backstop for the parent's clock: the kernel ends a job that computes twice its budget."""
+    try:
+        import resource
+
+        used = resource.getrusage(resource.RUSAGE_SELF)
+        spent = used.ru_utime + used.ru_stime
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        soft = int(spent + 2 * seconds) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (soft if hard < 0 else min(soft, hard), hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
 def _limit_address_space(memory_mb: int) -> None:
     """A hard backstop behind the parent's resident-memory check, which samples."""
     try:
@@ -219,8 +249,9 @@ def _limit_address_space(memory_mb: int) -> None:
 
 def _resolve(job: str) -> Callable[[Any], Any]:
     module, _, name = job.partition(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+    function: Callable[[Any], Any] = getattr(importlib.import_module(module), name)
+    return function
 
 
 if __name__ == "__main__":
-    _serve(sys.argv[1], int(sys.argv[2]))
+    _serve(sys.argv[1], int(sys.argv[2]), float(sys.argv[3]))

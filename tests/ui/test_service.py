@@ -128,6 +128,6 @@ def test_serve_from_another_folder_keeps_the_recorded_corpus(seeds_dir: Path, tm
     assert len(service.documents()) == 6  # 5 from rat, none removed, plus the upload
 
     other = Settings(index_dir=tmp_path / "index", corpus_dirs=[tmp_path / "corpus"])
-    with pytest.raises(CorpusMismatch, match="rat.*--replace"):
+    with pytest.raises(CorpusMismatch, match=r"rat.*--replace"):
         ChatService.start(other, progress=False)
     assert len(ChatService(settings).documents()) == 6  # the refusal changed nothing
