@@ -72,14 +72,14 @@ def _ingest_locked(settings: Settings, index: IndexDir, old: Manifest, corpus_di
     entries, to_load = _plan(settings, old, found.files, report)
     model_name, note = _usable_model(settings)
     report.model_note = note
-    if not to_load and not report.removed and old.generation and (model_name in (None, old.model)):
-        report.retrieval = "hybrid" if old.model else "lexical"
-        _fill_totals(report, old.files)
-        return report
+    if _nothing_changed(report, old, model_name):
+        return _unchanged(report, old)
 
     clock = _Stopwatch(report.timings)
     records = _kept_records(index, old, entries)
     records.extend(_read_files(settings, to_load, entries, report, progress))
+    if _nothing_changed(report, old, model_name):  # every new file was a failed upload
+        return _unchanged(report, old)
     records.sort(key=lambda r: (r.corpus, r.source, r.position))
     clock.lap("read")
 
@@ -97,6 +97,18 @@ def _ingest_locked(settings: Settings, index: IndexDir, old: Manifest, corpus_di
         store.delete(store.all_ids() - {r.id for r in records})
     report.retrieval = "hybrid" if manifest.model else "lexical"
     _fill_totals(report, entries)
+    return report
+
+
+def _nothing_changed(report: IngestReport, old: Manifest, model_name: str | None) -> bool:
+    return (not (report.added or report.updated or report.removed) and bool(old.generation)
+            and model_name in (None, old.model))
+
+
+def _unchanged(report: IngestReport, old: Manifest) -> IngestReport:
+    """The index stays exactly as it is: nothing is written."""
+    report.retrieval = "hybrid" if old.model else "lexical"
+    _fill_totals(report, old.files)
     return report
 
 
