@@ -29,6 +29,7 @@ from assistant.store import VectorStore, open_index_store
 
 log = logging.getLogger(__name__)
 
+
 @dataclass
 class IngestReport:
     added: list[str] = field(default_factory=list)
@@ -169,7 +170,10 @@ def _plan(settings: Settings, old: Manifest, found: list[FoundFile],
     to_load: list[FoundFile] = []
     limit = int(settings.max_file_mb * 1024 * 1024)
     for f in found:
-        stat = f.path.stat()
+        try:
+            stat = f.path.stat()
+        except OSError:  # gone since the scan: as if it had never been there
+            continue
         previous = old.files.get(f.key)
         if previous and (previous.size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             entries[f.key] = previous
@@ -183,7 +187,10 @@ def _plan(settings: Settings, old: Manifest, found: list[FoundFile],
             entry.error = (f"Die Datei ist größer als {settings.max_file_mb:g} MB – "
                            "Grenze mit KIM_MAX_FILE_MB anheben oder die Datei teilen.")
         else:
-            entry.sha256 = _sha256(f.path)
+            try:
+                entry.sha256 = _sha256(f.path)
+            except OSError as err:
+                entry.error = f"Die Datei ist nicht lesbar ({err.strerror}) – Rechte prüfen."
         if previous and entry.sha256 and entry.sha256 == previous.sha256:
             previous.mtime_ns = stat.st_mtime_ns
             entries[f.key] = previous

@@ -112,7 +112,8 @@ class ChatService:
         """Check, store and index uploaded files. A file counts as accepted only once it is
         searchable; one the ingest cannot read is moved to quarantine and named with its reason."""
         with self._write_lock:
-            known = {_sha256(d.path) for d in self._documents if d.path.is_file()}
+            indexed = self.assistant.manifest.files.values()
+            known = {e.sha256 for e in indexed if e.sha256 and e.chunk_ids}  # hashed at ingest
             stored: dict[Path, str] = {}  # stored path → the name the user uploaded
             rejected: dict[str, str] = {}
             for file in files:
@@ -168,7 +169,3 @@ def _why_not_indexed(path: Path, report: IngestReport) -> str:
 
 def _doc_id(corpus: str, source: str) -> str:
     return hashlib.sha1(f"{corpus}/{source}".encode()).hexdigest()[:16]
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
