@@ -5,10 +5,10 @@ minutes, and a zip bomb or a 45 MB text can take gigabytes. A worker process tur
 into a German reason for the one file: an exception inside the job is reported, a job over its
 time or memory budget is killed, and the worker is replaced for the next file.
 
-Measured on this 2-core machine (closing note of the robustness issue): a fresh process per file
-costs about 1 s of interpreter start and imports per file, while long-lived workers cost that
-once per run; two workers read a corpus about 1.7× as fast as one. So: a few long-lived workers,
-each restarted only after a kill.
+Measured on this 2-core machine: a fresh process per file costs about 1.5 s per file
+(interpreter start and imports), a long-lived worker about 20–60 ms per small file; two workers
+read 2,000 files in 26.5 s against 46 s for one (the old in-process reading took 37 s). So: a few
+long-lived workers, each restarted only after a kill.
 """
 
 import contextlib
