@@ -90,7 +90,8 @@ class Assistant:
         quoted = " ".join(q for c in extract.citations for q in c.quotes)
         return Answer(
             id=qid, question=question, answer=extract.answer, abstained=extract.abstained,
-            retrieval=self.retriever.mode, citations=extract.citations, passages=passages,
+            reason=extract.reason, retrieval=self.retriever.mode, citations=extract.citations,
+            passages=passages,
             timings_ms={"retrieve": round((retrieved - started) * 1000, 2),
                         "answer": round((done - retrieved) * 1000, 2)},
             notice=self.notice,

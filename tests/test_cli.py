@@ -29,8 +29,8 @@ def test_ingest_seeds_then_ask_json_contract(seeds_dir: Path, tmp_path: Path) ->
     result = kim("ask", QUESTION, "--json", "--index", index)
     elapsed = time.perf_counter() - started
     answer = json.loads(result.stdout)
-    assert {"question", "answer", "abstained", "mode", "retrieval", "citations", "passages",
-            "timings_ms"} <= answer.keys()
+    assert {"question", "answer", "abstained", "reason", "mode", "retrieval", "citations",
+            "passages", "timings_ms"} <= answer.keys()
     assert answer["retrieval"] == "lexical" and answer["mode"] == "extractive"
     assert not answer["abstained"] and "75 Mio" in answer["answer"]
     assert "[1]" in answer["answer"]

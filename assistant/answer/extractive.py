@@ -22,7 +22,7 @@ from assistant.retrieval.query import (
     counts_things,
     mentions,
     named_places,
-    passage_matches,
+    passage_mismatch,
     profile,
     unit_kinds,
 )
@@ -70,10 +70,25 @@ class Extract:
     answer: str
     abstained: bool
     citations: list[Passage]
+    reason: str = "answered"  # for an abstention: which check fired (see ABSTAIN_REASONS)
 
 
-def _abstain() -> Extract:
-    return Extract(ABSTAIN_TEXT, True, [])
+# Why the assistant abstains, as `ask --json` reports it in "reason".
+ABSTAIN_REASONS = {
+    "unknown_topic": "the question's key terms occur in no document",
+    "no_passages": "nothing was retrieved (filters too narrow, or an empty index)",
+    "other_place": "no top passage is about the place the question names",
+    "other_year": "no top passage names the year the question names",
+    "missing_number": "no top passage names the figure the question names (Baustein 2, S 12)",
+    "other_party": "no top document is from the party the question names",
+    "other_committee": "no top document concerns the committee the question names",
+    "weak_evidence": "the best passage covers too little of the question",
+    "no_sentence": "no sentence of the top passages answers the kind of question asked",
+}
+
+
+def _abstain(reason: str) -> Extract:
+    return Extract(ABSTAIN_TEXT, True, [], reason)
 
 
 def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
@@ -85,14 +100,15 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
     total = sum(weights.values())
     unknown = sum(w for t, w in weights.items() if not lexical.knows(t) and t not in alternatives)
     if total <= 0 or unknown / total > calibration.max_unknown_share:
-        return _abstain()
+        return _abstain("unknown_topic")
     if len(_unknown_nouns(asked, lexical)) >= calibration.max_unknown_nouns:
-        return _abstain()
-    top = {rank: hit for rank, hit in enumerate(hits[:ANSWER_PASSAGES])
-           if passage_matches(fold(hit.record.index_text), documents[document_key(hit.record)],
-                              asked)}
+        return _abstain("unknown_topic")
+    mismatches = {rank: passage_mismatch(fold(hit.record.index_text),
+                                         documents[document_key(hit.record)], asked)
+                  for rank, hit in enumerate(hits[:ANSWER_PASSAGES])}
+    top = {rank: hits[rank] for rank, mismatch in mismatches.items() if not mismatch}
     if not top:
-        return _abstain()
+        return _abstain(mismatches.get(0) or "no_passages")
 
     def coverage(text: str) -> float:
         tokens = set(analyzer.tokens(text))
@@ -102,7 +118,7 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
 
     context = {rank: coverage(hit.record.index_text) for rank, hit in top.items()}
     if max(context.values()) < calibration.min_passage_coverage:
-        return _abstain()
+        return _abstain("weak_evidence")
     counted = _counted_stems(asked, lexical)
     candidates = []
     for rank, hit in top.items():
@@ -115,7 +131,7 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
                 score = _score(unit, kinds, own, context[rank], rank, asked, calibration)
                 candidates.append(_Candidate(unit, rank, score, tokens))
     chosen = _select(candidates, asked, calibration)
-    return _compose(chosen, top) if chosen else _abstain()
+    return _compose(chosen, top) if chosen else _abstain("no_sentence")
 
 
 def _question_weights(question: str, asked: QuestionProfile, lexical: LexicalIndex,

@@ -38,6 +38,8 @@ class Answer:
     abstained: bool
     retrieval: str
     mode: str = "extractive"
+    # "answered", or for an abstention the check that fired (answer.extractive.ABSTAIN_REASONS)
+    reason: str = "answered"
     citations: list[Passage] = field(default_factory=list)
     passages: list[Passage] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)

@@ -27,6 +27,7 @@ class Outcome:
     answer_correct: bool = False
     citation_supported: bool = False
     answer_text: str = ""
+    reason: str = ""  # our systems: "answered" or why they abstained
 
 
 def ranking_scores(outcomes: list[Outcome], level: str) -> dict[str, dict[str, float]]:

@@ -53,6 +53,19 @@ def kind_table(result: SetResult, system: str) -> str:
     return "\n".join(lines)
 
 
+def reason_table(result: SetResult, system: str) -> str:
+    """How often each route was taken ("answered" or the abstention check that fired), for
+    questions with and without an answer in the documents."""
+    tally: dict[str, list[int]] = {}
+    for outcome in result.outcomes.get(system, []):
+        counts = tally.setdefault(outcome.reason or "–", [0, 0])
+        counts[0 if outcome.answerable else 1] += 1
+    lines = [f"| Grund ({result.name}, {system}) | mit Antwort im Korpus | ohne |", "|---|---|---|"]
+    for reason, (answerable, negative) in sorted(tally.items(), key=lambda kv: -sum(kv[1])):
+        lines.append(f"| {reason} | {answerable} | {negative} |")
+    return "\n".join(lines)
+
+
 def failures(result: SetResult, system: str) -> list[tuple[GoldQuestion, str]]:
     """Questions the system got wrong, each with the first reason that explains it."""
     by_id = {q.id: q for q in result.questions}
@@ -60,7 +73,8 @@ def failures(result: SetResult, system: str) -> list[tuple[GoldQuestion, str]]:
     for outcome in result.outcomes.get(system, []):
         reason = _failure_reason(outcome)
         if reason:
-            found.append((by_id[outcome.qid], reason))
+            route = f" [{outcome.reason}]" if outcome.reason else ""
+            found.append((by_id[outcome.qid], reason + route))
     return found
 
 
@@ -88,7 +102,7 @@ def write_report(results: list[SetResult], folder: Path, primary: str) -> Path:
              "eine Passage als relevant, wenn sie jede Antwortgruppe enthält; LlamaIndex-Systeme "
              "liefern nur Passagen, keine Antworten.", "", markdown_tables(results), ""]
     for result in results:
-        parts += [kind_table(result, primary), ""]
+        parts += [kind_table(result, primary), "", reason_table(result, primary), ""]
         wrong = failures(result, primary)
         parts += [f"Fehlgeschlagen ({result.name}, {primary}): {len(wrong)}", ""]
         parts += [f"- `{q.id}` ({q.kind}) {q.question} — {why}" for q, why in wrong]

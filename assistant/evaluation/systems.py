@@ -56,7 +56,7 @@ class KimSystem:
             answered=not answer.abstained,
             answer_correct=not answer.abstained and contains_answer(answer.answer, groups),
             citation_supported=any(contains_answer(c.text, groups) for c in answer.citations),
-            answer_text=answer.answer,
+            answer_text=answer.answer, reason=answer.reason,
         )
 
 

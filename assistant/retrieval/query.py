@@ -117,14 +117,22 @@ def counted_noun(question: str) -> str:
 
 
 def passage_matches(folded_passage: str, folded_document: str, asked: QuestionProfile) -> bool:
-    """Does a passage fit what the question names? Places and years must stand in the passage
-    (its text, title, body or date); parties and committees anywhere in its document, since a
-    letter names its senders once, in the letterhead or the signature."""
-    return (all(mentions(folded_passage, place) for place in asked.places)
-            and all(year in folded_passage for year in asked.years)
-            and all(_names_number(folded_passage, n) for n in asked.numbers)
-            and all(_PARTY_RE[p].search(folded_document) for p in asked.parties)
-            and all(c in folded_document for c in asked.committees))
+    return not passage_mismatch(folded_passage, folded_document, asked)
+
+
+def passage_mismatch(folded_passage: str, folded_document: str, asked: QuestionProfile) -> str:
+    """What a passage lacks of what the question names ("" when it fits): "other_place",
+    "other_year", "missing_number", "other_party" or "other_committee". Places and years must
+    stand in the passage (its text, title, body or date); parties and committees anywhere in
+    its document, since a letter names its senders once, in the letterhead or the signature."""
+    checks = [
+        ("other_place", all(mentions(folded_passage, place) for place in asked.places)),
+        ("other_year", all(year in folded_passage for year in asked.years)),
+        ("missing_number", all(_names_number(folded_passage, n) for n in asked.numbers)),
+        ("other_party", all(_PARTY_RE[p].search(folded_document) for p in asked.parties)),
+        ("other_committee", all(c in folded_document for c in asked.committees)),
+    ]
+    return next((reason for reason, fits in checks if not fits), "")
 
 
 def _names_number(folded_text: str, number: str) -> bool:

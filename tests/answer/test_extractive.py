@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.extractive import Calibration, _own_coverages, extract_answer
+from assistant.answer.extractive import ABSTAIN_REASONS, Calibration, _own_coverages, extract_answer
 from assistant.answer.models import ABSTAIN_TEXT
 from assistant.answer.units import Unit
 from assistant.config import Settings
@@ -26,7 +26,7 @@ def assistant(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Assi
 
 def test_every_citation_holds_the_sentences_it_is_cited_for(assistant: Assistant) -> None:
     answer = assistant.ask("Wie viel Geld stand 2022 im Landeshaushalt für KIM bereit?")
-    assert not answer.abstained and "75 Mio" in answer.answer
+    assert not answer.abstained and "75 Mio" in answer.answer and answer.reason == "answered"
     for citation in answer.citations:
         assert f"[{citation.n}]" in answer.answer
         assert citation.quotes and all(q in citation.text for q in citation.quotes)
@@ -73,6 +73,19 @@ def test_abstains_when_the_documents_do_not_say_it(assistant: Assistant, questio
     answer = assistant.ask(question)
     assert answer.abstained and answer.answer == ABSTAIN_TEXT
     assert not answer.citations and answer.passages  # the closest passages are still shown
+    assert answer.reason in ABSTAIN_REASONS  # and the answer says which check fired
+
+
+@pytest.mark.parametrize(("question", "reason"), [
+    ("Wie viel Prozent der Bundesmittel plant das Jobcenter Kreis Kleve für 2024 ein?", "other_year"),
+    ("Wie hoch ist der Regelsatz beim Bürgergeld in Castrop-Rauxel?", "unknown_topic"),
+    ("Wann berät der Integrationsrat in Mülheim über das KIM?", "other_committee"),
+    # the Kleve inquiry is not from the CDU, and the CDU's letters are not about Kleve
+    ("Wer hat im Kreis Kleve die Anfrage für die CDU-Fraktion unterschrieben?", "other_place"),
+])
+def test_abstention_names_the_check_that_fired(assistant: Assistant, question: str,
+                                               reason: str) -> None:
+    assert assistant.ask(question).reason == reason
 
 
 def test_a_count_is_answered_where_the_counted_noun_stands(assistant: Assistant) -> None:
