@@ -254,10 +254,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     results = runner.evaluate(specs, settings, modes, baselines,
                               Path(args.index) if args.index else None)
     print(report.markdown_tables(results))
+    primary = "kim-lexical" if "lexical" in modes else next(iter(results[0].summary), "")
+    print("\n".join(report.set_lines(results, primary)))
     if args.json_out:
         report.write_json(results, args.json_out)
     if args.report:
-        primary = "kim-lexical" if "lexical" in modes else next(iter(results[0].summary), "")
         print(f"Bericht: {report.write_report(results, args.report, primary)}")
     violations = runner.check_gate(results, args.thresholds)
     for line in violations:

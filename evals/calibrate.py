@@ -1,4 +1,4 @@
-"""Choose the abstention thresholds on seeds and corpus together (never per question).
+"""Choose the abstention thresholds on the tuned and dev sets together (never per question).
 
 Retrieval runs once per question; then every point of a small grid re-runs only the answer step.
 The objective is plain accuracy over all questions: a positive counts when the answer contains
@@ -16,12 +16,12 @@ from assistant.answer.extractive import CALIBRATION, extract_answer
 from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.evaluation.gold import contains_answer, load_gold
-from assistant.evaluation.runner import load_sets
+from assistant.evaluation.runner import SetSpec, load_sets
 from assistant.ingest.pipeline import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
-# heldout and blind (evals/sets.toml) are never used here: they show whether the choice generalises.
-CALIBRATION_SETS = ("seeds", "corpus")
+# Every set whose role in evals/sets.toml is "tuned" or "dev"; a "test" set is never read here.
+CALIBRATION_ROLES = ("tuned", "dev")
 GRID = {
     "min_passage_coverage": [0.2, 0.3, 0.4],
     "min_unit_score": [0.1, 0.2, 0.3],
@@ -37,11 +37,13 @@ GRID = {
 }
 
 
+def calibration_sets() -> list[SetSpec]:
+    return [s for s in load_sets(ROOT / "evals" / "sets.toml") if s.role in CALIBRATION_ROLES]
+
+
 def collect() -> list[tuple[object, list, object]]:
     cases = []
-    for spec in load_sets(ROOT / "evals" / "sets.toml"):
-        if spec.name not in CALIBRATION_SETS:
-            continue
+    for spec in calibration_sets():
         tmp = tempfile.mkdtemp(prefix="kim-calib-")
         settings = Settings(index_dir=Path(tmp), corpus_dirs=spec.corpus_dirs, embed_model="none")
         ingest(settings, progress=False)

@@ -1,6 +1,7 @@
 """Gold question sets (evals/*.jsonl) and the answer-matching rule shared by all metrics."""
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +51,15 @@ def _parse(line: str, path: Path, line_no: int) -> GoldQuestion:
     if question.answerable and not question.answer_contains:
         raise KimError(f"{path}, Zeile {line_no}: beantwortbare Frage ohne „answer_contains“.")
     return question
+
+
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}|[a-z])\s?[.)]\s")
+
+
+def is_question_sentence(quote: str, doc_type: str) -> bool:
+    """A sentence that asks rather than answers: it ends in "?", or it is a numbered item of an
+    Anfrage (OCR often loses the question mark, never the number)."""
+    return quote.rstrip().endswith("?") or (doc_type == "Anfrage" and bool(_NUMBERED.match(quote)))
 
 
 def contains_answer(text: str, groups: tuple[tuple[str, ...], ...]) -> bool:

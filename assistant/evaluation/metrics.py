@@ -9,7 +9,7 @@ import numpy as np
 RANKING = {"hit_at_1": "Success@1", "hit_at_3": "Success@3", "hit_at_5": "Success@5",
            "mrr_at_10": "RR@10", "ndcg_at_10": "nDCG@10"}
 # Lower is better for these; the gate treats their thresholds as ceilings.
-CEILINGS = {"false_abstention", "latency_p50_ms", "latency_p95_ms"}
+CEILINGS = {"false_abstention", "echo", "latency_p50_ms", "latency_p95_ms"}
 
 
 @dataclass
@@ -28,6 +28,7 @@ class Outcome:
     citation_supported: bool = False
     answer_text: str = ""
     reason: str = ""  # our systems: "answered" or why they abstained
+    echo: bool = False  # the answer quotes a question although the user did not ask what was asked
 
 
 def ranking_scores(outcomes: list[Outcome], level: str) -> dict[str, dict[str, float]]:
@@ -72,8 +73,9 @@ def summarize(outcomes: list[Outcome]) -> dict[str, float | None]:
 def _answer_metrics(positives: list[Outcome], negatives: list[Outcome]) -> dict[str, float | None]:
     if any(o.answered is None for o in positives + negatives):
         return dict.fromkeys(("answer_correctness", "citation_support", "abstention_precision",
-                              "abstention_recall", "false_abstention"))
+                              "abstention_recall", "false_abstention", "echo"))
     answered = [o for o in positives if o.answered]
+    every_answer = [o for o in positives + negatives if o.answered]
     true_abstain = sum(1 for o in negatives if not o.answered)
     false_abstain = sum(1 for o in positives if not o.answered)
     return {
@@ -82,6 +84,8 @@ def _answer_metrics(positives: list[Outcome], negatives: list[Outcome]) -> dict[
         "abstention_precision": _ratio(true_abstain, true_abstain + false_abstain),
         "abstention_recall": _ratio(true_abstain, len(negatives)),
         "false_abstention": _ratio(false_abstain, len(positives)),
+        # share of all answers given that quote a question back
+        "echo": _ratio(sum(o.echo for o in every_answer), len(every_answer)),
     }
 
 

@@ -14,7 +14,7 @@ COLUMNS = [
     ("passage_mrr_at_10", "MRR@10"), ("passage_ndcg_at_10", "nDCG@10"), ("doc_hit_at_1", "Dok@1"),
     ("doc_mrr_at_10", "Dok-MRR"), ("answer_correctness", "Antwort"),
     ("citation_support", "Beleg"), ("abstention_precision", "Enth-P"),
-    ("abstention_recall", "Enth-R"), ("false_abstention", "Fehl-Enth"),
+    ("abstention_recall", "Enth-R"), ("false_abstention", "Fehl-Enth"), ("echo", "Echo"),
     ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms"),
 ]
 
@@ -39,6 +39,21 @@ def markdown_tables(results: list[SetResult]) -> str:
         lines += [f"*{note}*" for note in result.notes]
         lines.append("")
     return "\n".join(lines)
+
+
+_LINE = [("answer_correctness", "Antwort"), ("citation_support", "Beleg"),
+         ("false_abstention", "Fehl-Enth"), ("abstention_recall", "Enth-R"), ("echo", "Echo"),
+         ("passage_hit_at_1", "P@1")]
+
+
+def set_lines(results: list[SetResult], system: str) -> list[str]:
+    """One line per set with what a user sees, for the gate's output."""
+    lines = []
+    for result in results:
+        summary = result.summary.get(system, {})
+        cells = " · ".join(f"{label} {_cell(m, summary.get(m))}" for m, label in _LINE)
+        lines.append(f"{result.name} ({result.role}, {len(result.questions)} Fragen, {system}): {cells}")
+    return lines
 
 
 def kind_table(result: SetResult, system: str) -> str:
@@ -79,6 +94,8 @@ def failures(result: SetResult, system: str) -> list[tuple[GoldQuestion, str]]:
 
 
 def _failure_reason(o: Outcome) -> str:
+    if o.echo:
+        return f"Echo: zitiert eine Frage als Antwort: „{o.answer_text[:120]}“"
     if not o.answerable:
         return f"antwortet statt sich zu enthalten: „{o.answer_text[:120]}“" if o.answered else ""
     if o.answered and o.answer_correct:

@@ -27,6 +27,7 @@ class SetSpec:
     name: str
     gold: Path
     corpus_dirs: list[Path]
+    role: str = "dev"  # "tuned", "dev" or "test" (see evals/sets.toml)
 
 
 @dataclass
@@ -37,6 +38,7 @@ class SetResult:
     outcomes: dict[str, list[Outcome]] = field(default_factory=dict)
     questions: list[GoldQuestion] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    role: str = "dev"
 
 
 def load_sets(sets_file: Path, gold_files: list[Path] | None = None,
@@ -50,8 +52,8 @@ def load_sets(sets_file: Path, gold_files: list[Path] | None = None,
         raise KimError(f"„{sets_file}“ fehlt – --set und --corpus angeben.")
     root = sets_file.parent.parent
     table = tomllib.loads(sets_file.read_text(encoding="utf-8"))
-    return [SetSpec(name, root / spec["gold"], [root / c for c in spec["corpus"]])
-            for name, spec in table.items()]
+    return [SetSpec(name, root / spec["gold"], [root / c for c in spec["corpus"]],
+                    spec.get("role", "dev")) for name, spec in table.items()]
 
 
 def evaluate(specs: list[SetSpec], settings: Settings, modes: list[str], baselines: list[str],
@@ -68,7 +70,7 @@ def evaluate(specs: list[SetSpec], settings: Settings, modes: list[str], baselin
 
 def _evaluate_set(spec: SetSpec, settings: Settings, modes: list[str], baselines: list[str],
                   progress: bool) -> SetResult:
-    result = SetResult(spec.name, questions=load_gold(spec.gold))
+    result = SetResult(spec.name, questions=load_gold(spec.gold), role=spec.role)
     report = ingest(settings, progress=False)
     if report.failed:
         result.notes.append(f"nicht lesbar: {', '.join(sorted(report.failed))}")

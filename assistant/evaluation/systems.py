@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.engine import Assistant
-from assistant.evaluation.gold import GoldQuestion, contains_answer
+from assistant.evaluation.gold import GoldQuestion, contains_answer, is_question_sentence
 from assistant.evaluation.metrics import Outcome
 from assistant.ingest.scan import scan
 
@@ -24,10 +24,22 @@ class System(Protocol):
     def run(self, question: GoldQuestion) -> Outcome: ...
 
 
-def _relevant(passages: list[Passage], question: GoldQuestion) -> set[str]:
+def _relevant(passages: list[Passage], question: GoldQuestion, ranked: list[tuple[str, str]]
+              ) -> set[str]:
+    """Passages holding every answer group. When no single passage does (the answer spans two
+    documents), the passage at the rank where the ranked ``(id, text)`` list first holds every
+    group together counts instead: "retrieved" means the user has all of it by then."""
     if not question.answerable:
         return set()
-    return {p.id for p in passages if contains_answer(p.text, question.answer_contains)}
+    whole = {p.id for p in passages if contains_answer(p.text, question.answer_contains)}
+    if whole:
+        return whole
+    seen: list[str] = []
+    for passage_id, text in ranked:
+        seen.append(text)
+        if contains_answer("\n".join(seen), question.answer_contains):
+            return {passage_id}
+    return set()
 
 
 def _ranked_docs(stems: list[str]) -> list[str]:
@@ -47,16 +59,19 @@ class KimSystem:
         answer = self.assistant.ask(question.question, top_k=10)
         latency = (time.perf_counter() - started) * 1000
         groups = question.answer_contains
+        echo = question.kind != "asked" and any(
+            is_question_sentence(quote, c.doc_type) for c in answer.citations for quote in c.quotes)
         return Outcome(
             qid=question.id, kind=question.kind, answerable=question.answerable,
             ranked_passages=[p.chunk_id for p in answer.passages],
             ranked_docs=_ranked_docs([Path(p.source).stem for p in answer.passages]),
-            relevant_passages=_relevant(self.passages, question),
+            relevant_passages=_relevant(self.passages, question,
+                                        [(p.chunk_id, p.text) for p in answer.passages]),
             relevant_docs=set(question.relevant), latency_ms=latency,
             answered=not answer.abstained,
             answer_correct=not answer.abstained and contains_answer(answer.answer, groups),
             citation_supported=any(contains_answer(c.text, groups) for c in answer.citations),
-            answer_text=answer.answer, reason=answer.reason,
+            answer_text=answer.answer, reason=answer.reason, echo=not answer.abstained and echo,
         )
 
 
@@ -76,7 +91,8 @@ class LlamaIndexSystem:
             qid=question.id, kind=question.kind, answerable=question.answerable,
             ranked_passages=[h.node.node_id for h in hits],
             ranked_docs=_ranked_docs([_stem(h.node) for h in hits]),
-            relevant_passages=_relevant(self.passages, question),
+            relevant_passages=_relevant(self.passages, question,
+                                        [(h.node.node_id, h.node.get_content()) for h in hits]),
             relevant_docs=set(question.relevant), latency_ms=latency,
         )
 

@@ -54,3 +54,37 @@ def test_ratio_gate_compares_against_the_baseline_of_the_same_run() -> None:
     assert _ratio_violations(result, [rule]) == []
     del result.summary["llamaindex-bm25"]
     assert _ratio_violations(result, [rule]) == []  # baseline not run: nothing to compare
+
+
+def test_echo_is_the_share_of_answers_that_quote_a_question() -> None:
+    echoed = outcome("e", ["x"], {"x"})
+    echoed.echo = True
+    result = summarize([echoed, outcome("a", ["x"], {"x"}, correct=True),
+                        outcome("s", ["x"], {"x"}, answered=False)])
+    assert result["echo"] == pytest.approx(0.5)  # one of the two answers given
+
+
+@pytest.mark.parametrize(("quote", "doc_type", "asks"), [
+    ("12. Wer sitzt in dem Steuerungsgremium EU-Zuwanderung?", "Anfrage", True),
+    ("Wie viele Stellen sind besetzt?", "Mitteilungsvorlage", True),  # repeated in the answer
+    ("3. Welche Trager sind beteiligt", "Anfrage", True),  # OCR lost the question mark
+    ("3. Beteiligt sind Caritas und AWO.", "Mitteilungsvorlage", False),
+    ("Es sind 12,5 Stellen besetzt.", "Anfrage", False),
+])
+def test_question_sentences(quote: str, doc_type: str, asks: bool) -> None:
+    from assistant.evaluation.gold import is_question_sentence
+
+    assert is_question_sentence(quote, doc_type) is asks
+
+
+def test_a_two_document_answer_counts_where_the_passages_together_hold_it() -> None:
+    from assistant.evaluation.gold import GoldQuestion
+    from assistant.evaluation.systems import Passage, _relevant
+
+    question = GoldQuestion("q", "Wie viele Stellen 2022 und 2024?", ("a", "b"),
+                            (("10,0",), ("12,5",)), "two_docs")
+    passages = [Passage("p1", "2022: 10,0 VZÄ", "a"), Passage("p2", "Anderes", "c"),
+                Passage("p3", "2024: 12,5 VZÄ", "b")]
+    ranked = [(p.id, p.text) for p in passages]
+    assert _relevant(passages, question, ranked) == {"p3"}  # complete at rank 3
+    assert _relevant(passages, question, ranked[:2]) == set()  # never complete: not retrieved
