@@ -9,7 +9,6 @@ upload is really indexed.
 import hashlib
 import re
 import shutil
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,10 +47,11 @@ def sniff(head: bytes, path: Path) -> str:
     return "html" if _HTML.search(head) else "text"
 
 
-def check_upload(path: Path, settings: Settings) -> str:
+def check_upload(path: Path, settings: Settings, name: str = "") -> str:
     """The file's kind, or a DocumentError saying in German what is wrong and what to do.
-    Whether the content can be read is decided by the ingest (in its sandbox)."""
-    suffix = path.suffix.lower()
+    ``name`` is the name it will be stored under (default: its own). Whether the content can be
+    read is decided by the ingest (in its sandbox)."""
+    suffix = Path(name or path.name).suffix.lower()
     if suffix not in ACCEPTED:
         raise DocumentError(f"Dateityp „{suffix or 'ohne Endung'}“ wird nicht angenommen – "
                             "bitte PDF, DOCX, TXT oder HTML hochladen.")
@@ -75,10 +75,7 @@ def accept_upload(upload: Path, settings: Settings, known_hashes: set[str]) -> U
     """Check ``upload`` and copy it into the upload folder (never over an existing file)."""
     name = safe_name(upload.name)
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            probe = Path(tmp) / name  # the loaders choose by suffix: check under the real name
-            shutil.copyfile(upload, probe)
-            check_upload(probe, settings)
+        check_upload(upload, settings, name)
     except DocumentError as err:
         return UploadOutcome(error=str(err))
     if hashlib.sha256(upload.read_bytes()).hexdigest() in known_hashes:
