@@ -19,6 +19,10 @@ COLUMNS = [
 ]
 
 
+# How far a set's figures speak for documents nobody tuned on (role in evals/sets.toml).
+ROLE_NAMES = {"tuned": "abgestimmt", "dev": "dev, darauf abgestimmt", "test": "ungesehen"}
+
+
 def _cell(metric: str, value: float | None) -> str:
     if value is None:
         return "–"
@@ -30,7 +34,9 @@ def markdown_tables(results: list[SetResult]) -> str:
     for result in results:
         n = len(result.questions)
         negatives = sum(1 for q in result.questions if not q.answerable)
-        lines += [f"### {result.name} ({n} Fragen, davon {negatives} ohne Antwort im Korpus)", "",
+        role = ROLE_NAMES.get(result.role, result.role)
+        lines += [f"### {result.name} – {role} ({n} Fragen, davon {negatives} ohne Antwort im "
+                  "Korpus)", "",
                   "| System | " + " | ".join(label for _, label in COLUMNS) + " |",
                   "|---|" + "---|" * len(COLUMNS)]
         for system, summary in result.summary.items():
