@@ -28,7 +28,7 @@ class Outcome:
     citation_supported: bool = False
     answer_text: str = ""
     reason: str = ""  # our systems: "answered" or why they abstained
-    echo: bool = False  # the answer quotes a question although the user did not ask what was asked
+    echo: bool = False  # the answer quotes a question that does not hold what was asked for
 
 
 def ranking_scores(outcomes: list[Outcome], level: str) -> dict[str, dict[str, float]]:

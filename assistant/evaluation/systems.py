@@ -59,8 +59,11 @@ class KimSystem:
         answer = self.assistant.ask(question.question, top_k=10)
         latency = (time.perf_counter() - started) * 1000
         groups = question.answer_contains
+        # An echo quotes a question that does not itself hold what was asked for (a question
+        # about what an inquiry asked is answered by the question, and that is no echo).
         echo = question.kind != "asked" and any(
-            is_question_sentence(quote, c.doc_type) for c in answer.citations for quote in c.quotes)
+            is_question_sentence(quote, c.doc_type) and not contains_answer(quote, groups)
+            for c in answer.citations for quote in c.quotes)
         return Outcome(
             qid=question.id, kind=question.kind, answerable=question.answerable,
             ranked_passages=[p.chunk_id for p in answer.passages],
