@@ -23,6 +23,10 @@ COLUMNS = [
 ROLE_NAMES = {"tuned": "abgestimmt", "dev": "dev, darauf abgestimmt", "test": "ungesehen"}
 
 
+UNSEEN_NOTE = ("Einzelne Fragen eines ungesehenen Sets werden nicht aufgeführt: es wird nur in "
+               "Summen berichtet, damit niemand auf seine Fehler hin abstimmt.")
+
+
 def _cell(metric: str, value: float | None) -> str:
     if value is None:
         return "–"
@@ -100,10 +104,11 @@ def failures(result: SetResult, system: str) -> list[tuple[GoldQuestion, str]]:
 
 
 def _failure_reason(o: Outcome) -> str:
+    answer = " ".join(o.answer_text.split())[:120]  # one line: list answers hold line breaks
     if o.echo:
-        return f"Echo: zitiert eine Frage als Antwort: „{o.answer_text[:120]}“"
+        return f"Echo: zitiert eine Frage als Antwort: „{answer}“"
     if not o.answerable:
-        return f"antwortet statt sich zu enthalten: „{o.answer_text[:120]}“" if o.answered else ""
+        return f"antwortet statt sich zu enthalten: „{answer}“" if o.answered else ""
     if o.answered and o.answer_correct:
         return ""
     if not o.relevant_passages:
@@ -113,7 +118,7 @@ def _failure_reason(o: Outcome) -> str:
         return "Suche: keine passende Passage unter den ersten 10"
     if not o.answered:
         return f"enthält sich, obwohl eine passende Passage auf Rang {ranks[0] + 1} liegt"
-    return f"passende Passage auf Rang {ranks[0] + 1}, aber andere Sätze gewählt: „{o.answer_text[:120]}“"
+    return f"passende Passage auf Rang {ranks[0] + 1}, aber andere Sätze gewählt: „{answer}“"
 
 
 def write_report(results: list[SetResult], folder: Path, primary: str) -> Path:
@@ -128,7 +133,10 @@ def write_report(results: list[SetResult], folder: Path, primary: str) -> Path:
         parts += [kind_table(result, primary), "", reason_table(result, primary), ""]
         wrong = failures(result, primary)
         parts += [f"Fehlgeschlagen ({result.name}, {primary}): {len(wrong)}", ""]
-        parts += [f"- `{q.id}` ({q.kind}) {q.question} — {why}" for q, why in wrong]
+        if result.role == "test":  # an unseen set is reported in aggregate only
+            parts.append(UNSEEN_NOTE)
+        else:
+            parts += [f"- `{q.id}` ({q.kind}) {q.question} — {why}" for q, why in wrong]
         parts.append("")
     parts.append(f"![Modi und Baselines]({chart.name})")
     path = folder / "latest.md"
@@ -161,10 +169,12 @@ def _chart(results: list[SetResult], path: Path) -> None:
 
 
 def write_json(results: list[SetResult], path: Path) -> None:
-    data = [{"set": r.name, "summary": r.summary, "by_kind": r.by_kind, "notes": r.notes,
-             "outcomes": {s: [asdict(o) | {"relevant_passages": sorted(o.relevant_passages),
-                                           "relevant_docs": sorted(o.relevant_docs)} for o in os]
-                          for s, os in r.outcomes.items()}}
+    data = [{"set": r.name, "role": r.role, "summary": r.summary, "by_kind": r.by_kind,
+             "notes": r.notes,
+             "outcomes": {} if r.role == "test" else {  # an unseen set: aggregates only
+                 s: [asdict(o) | {"relevant_passages": sorted(o.relevant_passages),
+                                  "relevant_docs": sorted(o.relevant_docs)} for o in os]
+                 for s, os in r.outcomes.items()}}
             for r in results]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")

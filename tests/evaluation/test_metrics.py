@@ -88,3 +88,22 @@ def test_a_two_document_answer_counts_where_the_passages_together_hold_it() -> N
     ranked = [(p.id, p.text) for p in passages]
     assert _relevant(passages, question, ranked) == {"p3"}  # complete at rank 3
     assert _relevant(passages, question, ranked[:2]) == set()  # never complete: not retrieved
+
+
+def test_an_unseen_set_is_reported_in_aggregate_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.evaluation.gold import GoldQuestion
+    from assistant.evaluation.report import UNSEEN_NOTE, write_json, write_report
+    from assistant.evaluation.runner import SetResult
+
+    question = GoldQuestion("t1", "Geheime Testfrage zu Hagen?", ("x",), (("42",),), "fact")
+    wrong = outcome("t1", ["y"], {"x"}, answered=False)
+    wrong.reason = "no_sentence"
+    results = [SetResult(name, summary={"kim-lexical": summarize([wrong])},
+                         outcomes={"kim-lexical": [wrong]}, questions=[question], role=role)
+               for name, role in (("offen", "dev"), ("zu", "test"))]
+    report = write_report(results, tmp_path, "kim-lexical").read_text(encoding="utf-8")
+    dev_part, test_part = report.split("| Art (zu", 1)
+    assert "Geheime Testfrage" in dev_part and "Geheime Testfrage" not in test_part
+    assert UNSEEN_NOTE in test_part and "| no_sentence | 1 | 0 |" in test_part  # the tally stays
+    write_json(results, tmp_path / "run.json")
+    assert (tmp_path / "run.json").read_text(encoding="utf-8").count("Geheime") == 0
