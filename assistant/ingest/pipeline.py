@@ -129,7 +129,7 @@ def _read_files(settings: Settings, to_load: list[FoundFile], entries: dict[str,
             report.slowest_file = max(report.slowest_file, round(outcome.seconds, 2))
             if outcome.error:
                 entry.error = outcome.error
-                log.warning("%s: %s", request.file.source, outcome.error)
+                log.info("%s: %s", request.file.source, outcome.error)  # the summary names it
                 _quarantine_upload(settings, request.file, entries, report)
             else:
                 entry.chunk_ids = [r.id for r in outcome.value]

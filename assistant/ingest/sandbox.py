@@ -124,7 +124,7 @@ class _Worker:
         return item, outcome
 
     def _kill(self, reason: str, elapsed: float) -> tuple[Any, Outcome]:
-        log.warning("Leser-Prozess beendet: %s", reason)
+        log.info("Leser-Prozess beendet: %s", reason)
         self.stop()
         return self._finish(Outcome(error=reason, seconds=elapsed))
 
@@ -149,6 +149,8 @@ class _Worker:
             for stream in (self.process.stdin, self.process.stdout):
                 if stream is not None:
                     stream.close()
+        if self.conn is not None:
+            self.conn.close()
         self.process, self.conn = None, None
 
 
