@@ -152,6 +152,8 @@ def _print_ingest(report: Any, settings: Settings) -> None:
     for source, reason in sorted(report.skipped.items()):
         print(f"  – {source}: {reason}")
     print(f"  {report.documents} Dokumente, {report.passages} Passagen ({report.seconds:.1f} s)")
+    if report.rebuilt:
+        print(f"Hinweis: {report.rebuilt}")
     if report.model_note:
         print(f"Hinweis: {report.model_note}")
 

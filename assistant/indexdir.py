@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import IndexBusy, IndexIncompatible, IndexNotFound
 from assistant.records import ChunkRecord
@@ -56,6 +57,7 @@ class Manifest:
     corpus_dirs: list[str] = field(default_factory=list)
     files: dict[str, FileEntry] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)  # not documents, with the reason
+    shape: dict[str, Any] = field(default_factory=dict)  # what cut the passages (ingest/shape.py)
 
     @property
     def chunk_count(self) -> int:

@@ -19,6 +19,9 @@ FILTER_ALIASES = {"type": "doc_type", "typ": "doc_type", "kommune": "body", "gre
 RANGE_FILTERS = {"year_from": ("year", "$gte"), "year_to": ("year", "$lte")}
 
 
+HEADER_FORMAT = 1  # version of ``ChunkRecord.header`` (recorded in the manifest)
+
+
 @dataclass
 class ChunkRecord:
     id: str
@@ -49,7 +52,8 @@ class ChunkRecord:
 
     @property
     def header(self) -> str:
-        """Context indexed with the passage, so "in Kleve" finds a Kleve passage without "Kleve"."""
+        """Context indexed with the passage, so "in Kleve" finds a Kleve passage without "Kleve".
+        Changing it means bumping HEADER_FORMAT: existing indexes are then rebuilt."""
         parts = [self.title, self.body, self.doc_type, self.date]
         return " | ".join(p for p in parts if p)
 

@@ -156,3 +156,21 @@ def test_index_from_an_older_analysis_is_rebuilt(settings: Settings, seeds_dir: 
     report = ingest(settings, progress=False)
     assert report.added == ["002_be6f4e14f5fb29c9.txt"]
     assert "75 Mio" in _answer(settings, "Wie viel Geld stand 2022 im Landeshaushalt bereit?")
+
+
+def test_changed_passage_size_rebuilds_with_a_note_never_a_mixed_index(settings: Settings,
+                                                                        seeds_dir: Path) -> None:
+    corpus = _corpus(settings)
+    for name in ("002_be6f4e14f5fb29c9.txt", "004_f40aa334bcd0e282.txt"):
+        shutil.copy(seeds_dir / name, corpus)
+    first = ingest(settings, progress=False)
+    assert not first.rebuilt
+    smaller = settings.model_copy(update={"chunk_target_words": 60, "chunk_max_words": 100})
+    report = ingest(smaller, progress=False)
+    assert "Passagengröße (Ziel, Wörter) 180 → 60" in report.rebuilt
+    assert sorted(report.added) == sorted(first.added) and not report.unchanged
+    records = Assistant.open(smaller).records
+    assert len(records) > first.passages
+    assert max(len(r.text.split()) for r in records) < 180  # every passage cut the new way
+    again = ingest(smaller, progress=False)
+    assert not again.rebuilt and len(again.unchanged) == 2

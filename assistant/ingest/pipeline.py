@@ -7,7 +7,7 @@ failure becomes that file's reason in the summary and in `kim status`.
 import hashlib
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -21,6 +21,7 @@ from assistant.ingest.loaders import ReadLimits
 from assistant.ingest.quarantine import inside, quarantine
 from assistant.ingest.sandbox import Budget, Sandbox
 from assistant.ingest.scan import FoundFile, scan
+from assistant.ingest.shape import index_shape, shape_change
 from assistant.records import ChunkRecord
 from assistant.retrieval.analysis import ANALYZER_VERSION
 from assistant.retrieval.dense import ModelUnavailable, find_local_model, load_embedder
@@ -46,6 +47,7 @@ class IngestReport:
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     slowest_file: float = 0.0  # seconds the slowest file took to read
+    rebuilt: str = ""  # why every passage was cut anew (settings that shape passages changed)
 
 
 def ingest(settings: Settings, corpus_dirs: list[Path] | None = None,
@@ -70,6 +72,11 @@ def _ingest_locked(settings: Settings, index: IndexDir, old: Manifest, corpus_di
                    progress: bool) -> IngestReport:
     found = scan(corpus_dirs)
     report = IngestReport(skipped=found.skipped)
+    shape = index_shape(settings)
+    if old.generation:
+        report.rebuilt = shape_change(old.shape, shape)
+        if report.rebuilt:  # nothing of the old passages is kept; the generation count goes on
+            old = replace(old, files={})
     entries, to_load = _plan(settings, old, found.files, report)
     model_name, note = _usable_model(settings)
     report.model_note = note
@@ -86,7 +93,7 @@ def _ingest_locked(settings: Settings, index: IndexDir, old: Manifest, corpus_di
 
     manifest = Manifest(index_id=old.index_id, corpus_dirs=[str(d) for d in corpus_dirs],
                         files=entries, skipped=report.skipped, model=None,
-                        analyzer=ANALYZER_VERSION)
+                        analyzer=ANALYZER_VERSION, shape=shape)
     store = _embed(settings, index, manifest, records, model_name, progress, report, clock)
     generation = index.new_generation(old.generation)
     index.write_chunks(generation, records)
