@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.fuzzing import TEXT, generate  # noqa: E402
+from tests.fuzzing import TEXT, generate, indexed_text  # noqa: E402
 
 MAX_FILE_S, MAX_RSS_MB = 60.0, 1024
 
@@ -70,16 +70,6 @@ def run_ingest(corpus: Path, index: Path, args: argparse.Namespace,
     except ValueError:
         report = {}
     return done.returncode, done.stderr, report, time.perf_counter() - started
-
-
-def indexed_text(index: Path) -> str:
-    """All passage text of the index's current generation (read straight from disk)."""
-    try:
-        manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
-        return (index / "generations" / manifest["generation"] / "chunks.jsonl").read_text(
-            encoding="utf-8")
-    except (OSError, ValueError, KeyError):
-        return ""
 
 
 def fuzz_batches(work: Path, args: argparse.Namespace) -> tuple[str, str, bool]:

@@ -7,6 +7,7 @@ which an ingest must index whatever happens around them. Deterministic for a giv
 """
 
 import io
+import json
 import os
 import random
 import zipfile
@@ -43,6 +44,17 @@ def generate(folder: Path, count: int, seed: int = 11, canary_every: int = 25) -
         if made is not None:
             result.hostile.append(made)
     return result
+
+
+def indexed_text(index: Path) -> str:
+    """All passage text of an index's current generation, read straight from disk (so that a
+    checkout of another version can be checked the same way); "" when there is none."""
+    try:
+        manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
+        return (index / "generations" / manifest["generation"] / "chunks.jsonl").read_text(
+            encoding="utf-8")
+    except (OSError, ValueError, KeyError):
+        return ""
 
 
 def _canary(folder: Path, marker: str, n: int) -> Path:

@@ -12,12 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import KIM, REPO
-from tests.fuzzing import TEXT, generate
-
-
-def _indexed_text(index: Path) -> str:
-    manifest = json.loads((index / "manifest.json").read_text(encoding="utf-8"))
-    return (index / "generations" / manifest["generation"] / "chunks.jsonl").read_text(encoding="utf-8")
+from tests.fuzzing import TEXT, generate, indexed_text
 
 
 @pytest.mark.slow
@@ -30,7 +25,7 @@ def test_fuzz_sample_never_crashes_hangs_or_loses_a_canary(tmp_path: Path) -> No
                             errors="replace", cwd=REPO, timeout=900)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr[-3000:]
     report = json.loads(result.stdout)
-    text = _indexed_text(tmp_path / "index")
+    text = indexed_text(tmp_path / "index")
     assert [m for m in made.canaries if m not in text] == []
     assert report["slowest_file"] < 60 and time.perf_counter() - started < 600
     assert all(reason.strip() for reason in report["failed"].values())  # every failure says why
