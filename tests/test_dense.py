@@ -14,7 +14,8 @@ import pytest
 from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.ingest.pipeline import ingest
-from assistant.retrieval.dense import ModelUnavailable, find_local_model, load_embedder
+from assistant.retrieval.dense import ModelUnavailable, find_local_model
+from assistant.retrieval.embedders import load_embedder
 from tests.conftest import KIM, REPO, env_with
 
 
@@ -109,3 +110,15 @@ def test_killed_ingest_leaves_the_previous_index_usable(minilm_path: Path, seeds
     finish = subprocess.run([*KIM, "ingest", "--corpus", str(corpus), "--json"], env=env, cwd=REPO,
                             capture_output=True, text=True, timeout=600, check=True)
     assert len(json.loads(finish.stdout)["added"]) == 400
+
+
+@pytest.mark.model
+def test_text_past_the_model_limit_still_counts(minilm_path: Path) -> None:
+    """MiniLM reads 256 tokens at most; a fact in the passage's tail must still shape its vector."""
+    embedder = load_embedder(str(minilm_path))
+    filler = "The committee met again and discussed the agenda of the previous session. " * 40
+    tail = "The city opened a new office for naturalisation and citizenship applications."
+    vectors = embedder.embed_passages([filler, filler + tail])
+    query = embedder.embed_query("Where can I apply for citizenship?")
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert float(vectors[1] @ query) > float(vectors[0] @ query) + 0.02

@@ -61,6 +61,8 @@ def test_make_run_opens_the_chat(tmp_path: Path) -> None:
         os.killpg(proc.pid, signal.SIGTERM)
         output = proc.communicate(timeout=30)[0]
     assert "Noch kein Index" in output and f"KIM-Assistent läuft: http://127.0.0.1:{port}" in output
+    # A fresh install searches with the bundled multilingual model, offline.
+    assert "Suche: Stichwörter + Bedeutung (mehrsprachiges Modell, mitgeliefert)" in output
 
 
 def _wait_for(url: str, proc: subprocess.Popen, timeout: float = 600) -> str:

@@ -78,16 +78,22 @@ def test_server_roundtrip(chroma_server: int) -> None:
 
 @pytest.mark.server
 @pytest.mark.model
-def test_ingest_and_ask_against_a_server(chroma_server: int, minilm_path: Path, seeds_dir: Path,
-                                         tmp_path: Path) -> None:
+def test_default_model_indexes_into_a_server(chroma_server: int, seeds_dir: Path,
+                                             tmp_path: Path) -> None:
+    """Scale-out with the bundled default model: the vectors live on the server only."""
     settings = Settings(index_dir=tmp_path / "index", corpus_dirs=[seeds_dir],
-                        embed_model=str(minilm_path), chroma_host="127.0.0.1",
-                        chroma_port=chroma_server)
+                        chroma_host="127.0.0.1", chroma_port=chroma_server)
     report = ingest(settings, progress=False)
-    assert report.retrieval == "hybrid"
-    assert not (tmp_path / "index" / "chroma").exists()  # vectors live on the server
-    answer = Assistant.open(settings).ask("Wie viel Geld stand 2022 im Landeshaushalt bereit?")
+    assert report.retrieval == "hybrid" and not report.model_note
+    assert not (tmp_path / "index" / "chroma").exists()
+    assistant = Assistant.open(settings)
+    assert assistant.retriever.store is not None
+    assert assistant.retriever.store.count() == report.passages
+    answer = assistant.ask("Wie viel Geld stand 2022 im Landeshaushalt bereit?")
     assert answer.retrieval == "hybrid" and "75 Mio" in answer.answer
+    dense_only = Assistant.open(settings.model_copy(update={"retrieval_mode": "dense"}))
+    hits = dense_only.retriever.retrieve("Förderung des Landes für das Integrationsmanagement", 3, {})
+    assert hits and all(h.dense_rank is not None for h in hits)
 
 
 def test_unreachable_server_is_a_clear_error() -> None:

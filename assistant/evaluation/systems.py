@@ -9,6 +9,7 @@ from assistant.engine import Assistant
 from assistant.evaluation.gold import GoldQuestion, contains_answer, is_question_sentence
 from assistant.evaluation.metrics import Outcome
 from assistant.ingest.scan import scan
+from assistant.retrieval.embedders import as_llamaindex, is_bundled, load_embedder
 
 
 @dataclass
@@ -125,10 +126,15 @@ def llamaindex_bm25(nodes: list[Any], top_k: int = 10) -> LlamaIndexSystem:
 
 
 def llamaindex_vector(nodes: list[Any], model: str, top_k: int = 10) -> LlamaIndexSystem:
-    """VectorStoreIndex (in memory) with HuggingFaceEmbedding; models passed, never global Settings."""
+    """VectorStoreIndex (in memory) with the same model as ours (HuggingFaceEmbedding for a named
+    sentence-transformers model); models passed, never global Settings."""
     from llama_index.core import VectorStoreIndex
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
 
-    embed = HuggingFaceEmbedding(model_name=model, device="cpu")
+    if is_bundled(model):
+        embed = as_llamaindex(load_embedder(model))
+    else:
+        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+        embed = HuggingFaceEmbedding(model_name=model, device="cpu")
     index = VectorStoreIndex(nodes, embed_model=embed)
     return LlamaIndexSystem("llamaindex-vector", index.as_retriever(similarity_top_k=top_k), nodes)

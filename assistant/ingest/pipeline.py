@@ -24,7 +24,7 @@ from assistant.ingest.scan import FoundFile, scan
 from assistant.ingest.shape import index_shape, shape_change
 from assistant.records import ChunkRecord
 from assistant.retrieval.analysis import ANALYZER_VERSION
-from assistant.retrieval.dense import ModelUnavailable, find_local_model, load_embedder
+from assistant.retrieval.embedders import ModelUnavailable, check_model, load_embedder
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.store import VectorStore, open_index_store
 
@@ -110,7 +110,7 @@ def _ingest_locked(settings: Settings, index: IndexDir, old: Manifest, corpus_di
 
 def _nothing_changed(report: IngestReport, old: Manifest, model_name: str | None) -> bool:
     return (not (report.added or report.updated or report.removed) and bool(old.generation)
-            and model_name in (None, old.model))
+            and model_name in (None, f"{old.model}|{old.model_version}"))
 
 
 def _unchanged(report: IngestReport, old: Manifest) -> IngestReport:
@@ -211,14 +211,15 @@ def _plan(settings: Settings, old: Manifest, found: list[FoundFile],
 
 
 def _usable_model(settings: Settings) -> tuple[str | None, str]:
-    """The configured model's name if it is available locally (a fast check), else the reason."""
+    """The configured model as "name|version" if it is available here (a fast check), else the
+    reason."""
     if not settings.dense_enabled:
         return None, "Dichte Suche ist abgeschaltet (KIM_EMBED_MODEL=none)."
     try:
-        find_local_model(settings.embed_model)
+        version = check_model(settings.embed_model)
     except ModelUnavailable as err:
         return None, f"{err} Es wird nur lexikalisch gesucht."
-    return settings.embed_model, ""
+    return f"{settings.embed_model}|{version}", ""
 
 
 def _kept_records(index: IndexDir, old: Manifest, entries: dict[str, FileEntry]) -> list[ChunkRecord]:
@@ -235,20 +236,20 @@ def _embed(settings: Settings, index: IndexDir, manifest: Manifest, records: lis
     if model_name is None:
         return None
     try:
-        embedder = load_embedder(model_name, settings.embed_batch_size)
+        embedder = load_embedder(settings.embed_model, settings.embed_batch_size,
+                                 settings.embed_threads)
     except ModelUnavailable as err:
         report.model_note = f"{err} Es wird nur lexikalisch gesucht."
         return None
     clock.lap("model_load")
-    store = open_index_store(settings, index.chroma_path, manifest.index_id, embedder.name,
-                             embedder.dimension)
+    store = open_index_store(settings, index.chroma_path, manifest.index_id, embedder)
     missing = set(store.missing([r.id for r in records]))
     todo = [r for r in records if r.id in missing]
     if todo:
-        vectors = embedder.embed_passages([r.index_text for r in todo], progress=progress)
+        vectors = embedder.embed_passages([r.embed_text for r in todo], progress=progress)
         store.upsert([r.id for r in todo], vectors, [r.text for r in todo],
                      [r.metadata() for r in todo])
-    manifest.model = model_name
+    manifest.model, manifest.model_version = embedder.name, embedder.version
     clock.lap("vectors")
     return store
 

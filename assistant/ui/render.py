@@ -18,9 +18,6 @@ if TYPE_CHECKING:
 
 DocLink = Callable[[Passage], str]  # the URL that opens a passage's whole document
 
-RETRIEVAL_NAMES = {"hybrid": "hybrid (Stichwörter + Bedeutung)", "lexical": "lexikalisch (Stichwörter)",
-                   "dense": "nur Bedeutung (Vektoren)"}
-
 
 @dataclass
 class Turn:
@@ -128,10 +125,9 @@ def conversation_markdown(turns: Sequence[Turn], when: datetime | None = None) -
 
 
 def status_markdown(status: Status) -> str:
-    mode = RETRIEVAL_NAMES.get(status.retrieval, status.retrieval)
     why = f" – {status.reason}" if status.reason else ""
     built = german_timestamp(status.built_at)
-    return (f"**Suche:** {mode}{_escape_md(why)} · **Modell:** {status.model or 'keines'} · "
+    return (f"**Suche:** {status.search}{_escape_md(why)} · "
             f"**{status.documents}** Dokumente · **{status.passages}** Passagen · "
             f"**Index vom** {built}")
 

@@ -76,6 +76,8 @@ def serve(settings: Settings) -> None:
     _check_port(settings.host, settings.port)
     service = ChatService.start(settings)
     app = create_app(service)
+    status = service.status()
+    print(f"Suche: {status.search}" + (f" – {status.reason}" if status.reason else ""))
     print(f"KIM-Assistent läuft: http://{settings.host}:{settings.port}  (Beenden mit Strg+C)",
           flush=True)
     # Open browser tabs keep event streams alive: Strg+C must not wait for them forever.

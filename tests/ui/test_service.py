@@ -28,7 +28,7 @@ def test_status_line_names_hybrid_and_the_model(seeds_dir: Path, tmp_path: Path,
                         upload_dir=tmp_path / "uploads", embed_model=str(minilm_path))
     ingest(settings, progress=False)
     line = render.status_markdown(ChatService(settings).status())
-    assert "hybrid" in line and str(minilm_path) in line and "5** Dokumente" in line
+    assert "Stichwörter + Bedeutung" in line and str(minilm_path) in line and "5** Dokumente" in line
 
 
 def test_upload_of_a_pdf_is_searchable_and_links_to_its_page(seeds_dir: Path, tmp_path: Path) -> None:
