@@ -40,6 +40,34 @@ print(json.dumps({"dimension": embedder.dimension, "version": embedder.version,
 """
 
 
+_OFFLINE_KIM = """
+import socket, sys
+def refuse(*args, **kwargs):
+    raise OSError("network disabled by the test")
+socket.socket.connect = refuse
+socket.create_connection = refuse
+from assistant.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _offline_kim(*args: str, index: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*_no_network_prefix(), sys.executable, "-c", _OFFLINE_KIM, *args],
+                          cwd=REPO, capture_output=True, text=True, timeout=300,
+                          env=env_with(KIM_INDEX_DIR=str(index), HF_HUB_OFFLINE="0"))
+
+
+def test_kim_ingest_and_ask_are_hybrid_without_network(seeds_dir: Path, tmp_path: Path) -> None:
+    built = _offline_kim("ingest", "--corpus", str(seeds_dir), index=tmp_path / "index")
+    assert built.returncode == 0, built.stderr
+    assert "Stichwörter + Bedeutung" in built.stdout and "Hinweis" not in built.stdout
+    asked = _offline_kim("ask", "Wie viel Geld stand 2022 im Landeshaushalt bereit?", "--json",
+                         index=tmp_path / "index")
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert answer["retrieval"] == "hybrid" and "75 Mio" in answer["answer"]
+
+
 def _no_network_prefix() -> list[str]:
     unshare = shutil.which("unshare")
     if unshare and subprocess.run([unshare, "-n", "true"], capture_output=True).returncode == 0:
