@@ -55,9 +55,8 @@ def _german_punkt() -> "PunktSentenceTokenizer":
     params.abbrev_types = set(_lines(folder / "abbrev_types.txt")) | _EXTRA_ABBREVIATIONS
     params.sent_starters = set(_lines(folder / "sent_starters.txt"))
     params.collocations = {tuple(line.split("\t")) for line in _lines(folder / "collocations.tab")}
-    for line in _lines(folder / "ortho_context.tab"):
-        word, flags = line.split("\t")
-        params.ortho_context[word] = int(flags)
+    pairs = (line.split("\t") for line in _lines(folder / "ortho_context.tab"))
+    params.ortho_context.update({word: int(flags) for word, flags in pairs})
     return punkt.PunktSentenceTokenizer(params)
 
 

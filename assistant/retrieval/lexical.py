@@ -1,16 +1,39 @@
 """BM25 over the German analysis, with bm25s (no English defaults, filters applied in scoring)."""
 
+import functools
 import json
 import logging
+import sys
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-import bm25s
 import numpy as np
 
 from assistant.retrieval.analysis import GermanAnalyzer
 from assistant.retrieval.thesaurus import Thesaurus
 from assistant.text import WORD
 
+if TYPE_CHECKING:
+    from bm25s import BM25
+
+
+def _import_bm25s() -> ModuleType:
+    """bm25s tries `import scipy.sparse` (0.1 s of a 1 s `kim ask`) for a build backend that is
+    never used here (``csc_backend="numpy"`` is its default); loading and searching need numpy
+    only. The import is blocked while bm25s loads, so it falls back to numpy for good."""
+    blocked = "scipy.sparse" not in sys.modules
+    if blocked:
+        sys.modules["scipy.sparse"] = None  # type: ignore[assignment]  # makes the import fail
+    try:
+        import bm25s
+    finally:
+        if blocked:
+            del sys.modules["scipy.sparse"]
+    return bm25s
+
+
+bm25s = _import_bm25s()
 log = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import and would chatter
 _ANALYZER_FILE = "analyzer.json"
@@ -23,7 +46,7 @@ EXPANSION_WEIGHT = 0.5
 
 
 class LexicalIndex:
-    def __init__(self, bm25: bm25s.BM25 | None, analyzer: GermanAnalyzer, size: int) -> None:
+    def __init__(self, bm25: "BM25 | None", analyzer: GermanAnalyzer, size: int) -> None:
         self._bm25 = bm25
         self.analyzer = analyzer
         self.size = size
@@ -34,13 +57,13 @@ class LexicalIndex:
         """Question words also look for their thesaurus mates that occur in the passages."""
         self._related, self._word_of = {}, {}
         if thesaurus is not None:
-            related = thesaurus.related_stems(self._stem)
+            stem = functools.cache(self._stem)  # each thesaurus word is stemmed once, not twice
+            related = thesaurus.related_stems(stem)
             self._related = {stem: known for stem, mates in related.items()
                              if (known := frozenset(m for m in mates if self.knows(m)))}
             for word in (w for group in thesaurus.groups for w in group):
-                stem = self._stem(word)
-                if stem:
-                    self._word_of.setdefault(stem, word)
+                if found := stem(word):
+                    self._word_of.setdefault(found, word)
         return self
 
     def _stem(self, word: str) -> str | None:
