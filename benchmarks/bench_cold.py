@@ -25,6 +25,8 @@ def main() -> int:
         env = dict(os.environ, KIM_INDEX_DIR=str(Path(tmp) / "index"))
         subprocess.run([KIM, "ingest", "--corpus", str(SEEDS)], env=env, check=True,
                        capture_output=True)
+        # One untimed run first: a user's machine has the program's files in its cache.
+        subprocess.run([KIM, "ask", QUESTION, "--json"], env=env, check=True, capture_output=True)
         seconds, modes = [], set()
         for _ in range(int(limits["runs"])):
             started = time.perf_counter()
