@@ -78,15 +78,15 @@ def _ingest_locked(settings: Settings, index: IndexDir, old: Manifest, corpus_di
         if report.rebuilt:  # nothing of the old passages is kept; the generation count goes on
             old = replace(old, files={})
     entries, to_load = _plan(settings, old, found.files, report)
-    model_name, note = _usable_model(settings)
+    model_key, note = _usable_model(settings)
     report.model_note = note
-    if _nothing_changed(report, old, model_name):
+    if _nothing_changed(report, old, model_key):
         return _unchanged(report, old)
 
     clock = _Stopwatch(report.timings)
     records = _kept_records(index, old, entries)
     records.extend(_read_files(settings, to_load, entries, report, progress))
-    if _nothing_changed(report, old, model_name):  # every new file was a failed upload
+    if _nothing_changed(report, old, model_key):  # every new file was a failed upload
         return _unchanged(report, old)
     records.sort(key=lambda r: (r.corpus, r.source, r.position))
     clock.lap("read")
@@ -94,7 +94,7 @@ def _ingest_locked(settings: Settings, index: IndexDir, old: Manifest, corpus_di
     manifest = Manifest(index_id=old.index_id, corpus_dirs=[str(d) for d in corpus_dirs],
                         files=entries, skipped=report.skipped, model=None,
                         analyzer=ANALYZER_VERSION, shape=shape)
-    store = _embed(settings, index, manifest, records, model_name, progress, report, clock)
+    store = _embed(settings, index, manifest, records, model_key, progress, report, clock)
     generation = index.new_generation(old.generation)
     index.write_chunks(generation, records)
     LexicalIndex.build([r.index_text for r in records]).save(generation / "lexical")
@@ -108,9 +108,9 @@ def _ingest_locked(settings: Settings, index: IndexDir, old: Manifest, corpus_di
     return report
 
 
-def _nothing_changed(report: IngestReport, old: Manifest, model_name: str | None) -> bool:
+def _nothing_changed(report: IngestReport, old: Manifest, model_key: str | None) -> bool:
     return (not (report.added or report.updated or report.removed) and bool(old.generation)
-            and model_name in (None, f"{old.model}|{old.model_version}"))
+            and model_key in (None, f"{old.model}|{old.model_version}"))
 
 
 def _unchanged(report: IngestReport, old: Manifest) -> IngestReport:
@@ -230,10 +230,10 @@ def _kept_records(index: IndexDir, old: Manifest, entries: dict[str, FileEntry])
 
 
 def _embed(settings: Settings, index: IndexDir, manifest: Manifest, records: list[ChunkRecord],
-           model_name: str | None, progress: bool, report: IngestReport,
+           model_key: str | None, progress: bool, report: IngestReport,
            clock: "_Stopwatch") -> VectorStore | None:
     """Add vectors for passages that have none yet; on any model trouble stay lexical."""
-    if model_name is None:
+    if model_key is None:
         return None
     try:
         embedder = load_embedder(settings.embed_model, settings.embed_batch_size,

@@ -25,7 +25,6 @@ from assistant.retrieval.dense import ModelUnavailable, encode_in_batches
 
 BUNDLED_MODEL = DEFAULT_EMBED_MODEL
 BUNDLED_LABEL = "mehrsprachiges Modell, mitgeliefert"
-MAX_TOKENS = 512  # the model's window; the engine averages windows over longer texts
 CPUINFO = Path("/proc/cpuinfo")  # read for the AVX2 flag (tests point this elsewhere)
 
 
