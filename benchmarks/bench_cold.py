@@ -37,7 +37,8 @@ def main() -> int:
     median = statistics.median(seconds)
     print(f"cold: `kim ask` im frischen Prozess ({len(seconds)} Läufe, Suche {'/'.join(sorted(modes))}): "
           f"Median {median:.2f} s, Spanne {min(seconds):.2f}–{max(seconds):.2f} s "
-          f"(Ziel Median ≤ {limits['median_s_max']} s)")
+          f"(Ziel {limits['target_s']} s {'erreicht' if median <= limits['target_s'] else 'verfehlt'}; "
+          f"Grenze {limits['median_s_max']} s)")
     ok = median <= float(limits["median_s_max"]) and modes == {"hybrid"}
     if not ok:
         print("cold: Ziel verfehlt", file=sys.stderr)
