@@ -29,6 +29,9 @@ from assistant.retrieval.query import (
 from assistant.text import fold
 
 ANSWER_PASSAGES = 3
+# Documents that ask. (An Antrag's numbered items demand, and a question about the Antrag is
+# answered by them: they count as statements.)
+ASKING_TYPES = ("Anfrage",)
 _STATE_LEVEL = re.compile(r"\bland(es)?\b|landes\w+|\bnrw\b|nordrhein-westfalen")
 _ROLE_FOR = {"signed": "signature", "addressed": "addressee"}
 # Demonstratives and pronominal adverbs that refer to the sentence before.
@@ -47,6 +50,8 @@ class Calibration:
     unknown_weight: float = 0.25  # idf factor for words the corpus never uses
     synonym_credit: float = 0.5  # share of a question word's weight its thesaurus mate earns
     anaphor_share: float = 0.5  # of the previous sentence's coverage, for one that refers back
+    answer_share: float = 0.8  # of a question's coverage, for the statements that answer it
+    answer_span: int = 3  # so many statements after a question answer it
     keep_ratio: float = 0.5  # further sentences must score this share of the best one
     type_bonus: float = 0.2  # a sentence with the kind of answer asked for (person/date/number)
     role_bonus: float = 0.5  # the signature for "who signed", the salutation for "to whom"
@@ -122,7 +127,7 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
     counted = _counted_stems(asked, lexical)
     candidates = []
     for rank, hit in top.items():
-        units = answer_units(hit.record.text)
+        units = answer_units(hit.record.text, asks=hit.record.doc_type in ASKING_TYPES)
         owns = _own_coverages(units, [coverage(u.text) for u in units], calibration)
         for unit, own in zip(units, owns, strict=True):
             tokens = frozenset(analyzer.tokens(unit.text))
@@ -130,6 +135,9 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
             if _unit_fits(unit, hit, asked, kinds):
                 score = _score(unit, kinds, own, context[rank], rank, asked, calibration)
                 candidates.append(_Candidate(unit, rank, score, tokens))
+    if asked.about_asking and any(c.unit.role == "question" for c in candidates):
+        # "Was wollten die Grünen wissen?" is answered by what they asked, and nothing else.
+        candidates = [c for c in candidates if c.unit.role == "question"]
     chosen = _select(candidates, asked, calibration)
     return _compose(chosen, top) if chosen else _abstain("no_sentence")
 
@@ -168,11 +176,20 @@ def _unknown_nouns(asked: QuestionProfile, lexical: LexicalIndex) -> list[str]:
 def _own_coverages(units: tuple[Unit, ...], owns: list[float],
                    calibration: Calibration) -> list[float]:
     """A sentence that points back ("Diese sind …", "für diesen Einbezug") continues the one
-    before it and shares part of its coverage."""
+    before it and shares part of its coverage. The statements after a question ("Frage 4: …?
+    Antwort der Verwaltung: …", "Herr X fragte, ob … Frau Y erwiderte, dass …") answer it and
+    share its coverage: an answer rarely repeats all the words of its question."""
     result = list(owns)
+    asked, since = 0.0, 0  # coverage of the last question, and the units since it
     for i in range(1, len(units)):
-        if _REFERS_BACK.search(units[i].text) and not units[i].item:
-            result[i] = max(result[i], calibration.anaphor_share * result[i - 1])
+        unit, before = units[i], units[i - 1]
+        asked, since = (owns[i - 1], 1) if before.role == "question" else (asked, since + 1)
+        if unit.role != "statement" or since > calibration.answer_span:
+            asked = 0.0
+        if unit.role == "statement":
+            result[i] = max(result[i], calibration.answer_share * asked)
+            if _REFERS_BACK.search(unit.text) and not unit.item:
+                result[i] = max(result[i], calibration.anaphor_share * result[i - 1])
     return result
 
 
@@ -214,10 +231,12 @@ def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile, kinds: set[str]) ->
     dated_letter = hit.record.doc_type != "Überblick" and str(hit.record.year) in asked.years
     if asked.years and not dated_letter and not all(year in folded for year in asked.years):
         return False
-    if asked.about_asking and unit.text.endswith("?"):
-        return True  # "Wird gefragt, wie viele …?" is answered by the inquiry's question itself
+    if unit.role == "question":
+        return asked.about_asking  # evidence of what was asked, never of a fact
+    if unit.role == "header":
+        return asked.about_document  # "Welche Nummer hat die Vorlage?" – never another question
     wanted = asked.expects & {"number", "date", "section"}
-    return unit.role is not None or not wanted or bool(wanted & kinds)
+    return unit.is_letter_part or not wanted or bool(wanted & kinds)
 
 
 def _is_municipal(hit: Hit) -> bool:
@@ -236,8 +255,6 @@ def _score(unit: Unit, kinds: set[str], own: float, context: float, rank: int,
         return 0.0  # shares (almost) nothing with the question
     elif asked.expects & kinds:
         score += calibration.type_bonus
-    if unit.text.endswith("?") and not asked.about_asking:
-        score *= 0.6  # an inquiry's own question is rarely the answer to a question of fact
     words = len(unit.text.split())
     return score * min(1.0, 60 / words) if words else 0.0
 
@@ -267,7 +284,7 @@ def _select(candidates: list[_Candidate], asked: QuestionProfile,
         if len(chosen) == limit:
             break
         same_list = wants_list and cand.unit.item and cand.hit_rank == best.hit_rank
-        same_role = best.unit.role is not None and cand.unit.role == best.unit.role
+        same_role = best.unit.role != "statement" and cand.unit.role == best.unit.role
         if same_list or same_role:
             chosen.append(cand)  # kept whole, even where items resemble each other
         elif (cand.score >= calibration.keep_ratio * best.score
@@ -298,6 +315,6 @@ def _compose(chosen: list[_Candidate], top: dict[int, Hit]) -> Extract:
             offset = max(record.text.find(cand.unit.text), 0)
             citations[n - 1].page = record.page_at(offset)
         citations[n - 1].quotes.append(cand.unit.text)
-        separator = "\n" if (cand.unit.item or cand.unit.role) and parts else " "
+        separator = "\n" if (cand.unit.item or cand.unit.role != "statement") and parts else " "
         parts.append(f"{separator if parts else ''}{cand.unit.text} [{n}]")
     return Extract("".join(parts), False, citations)

@@ -1,9 +1,11 @@
-"""Answer candidates from a passage: statements, list items, and the parts of a letter.
+"""Answer candidates from a passage, each with its role in the document.
 
-Council letters answer "who signed?", "to whom?" and "when?" not in sentences but in their
-structure: the lines after the closing formula (or beside "Unterschrift") are signatures, the
-salutation names the addressee, the letter date line dates the document. Headings and address
-blocks are no answers and are left out.
+A unit is a statement, a question (asked, demanded, or reported: "Herr X fragte, ob …"), a header
+field ("Vorlage-Nr.: 12/1147", "Status: öffentlich"), or a part of a letter. Council letters
+answer "who signed?", "to whom?" and "when?" not in sentences but in their structure: the lines
+after the closing formula (or beside "Unterschrift") are signatures, the salutation names the
+addressee, the letter date line dates the document. Only statements answer questions of fact; a
+question is evidence of what was asked (see ``../shared/COUNCIL-DOCS.md``, "Traps").
 """
 
 import re
@@ -13,7 +15,8 @@ from functools import lru_cache
 from assistant.ingest.metadata import DATE_LINE
 from assistant.text import split_sentences
 
-ITEM = re.compile(r"^(?:\d{1,2}\s?[.)]|[-–•·*→▪►✓])\s*")
+# A list marker; OCR often keeps only the dot of "7." (". Wie wurden diese ausgewählt?").
+ITEM = re.compile(r"^(?:\d{1,2}\s?[.)]|\.\s|[-–•·*→▪►✓])\s*")
 _CLOSING = re.compile(r"^(mit )?(freundliche[nm]?|beste[nm]?|herzliche[nm]?) gr(ü|u|i)", re.I)
 _SIGNATURE_LABEL = re.compile(r"^(unterschrift|name, vorname)$", re.I)
 _SALUTATION = re.compile(r"^(sehr geehrte|an\s)", re.I)
@@ -25,6 +28,18 @@ _CONTACT = re.compile(r"\b\d{5} [A-ZÄÖÜ]|\bTel\b|@|\bFax\b")  # letterhead: p
 _LABEL = re.compile(r"^[A-ZÄÖÜ][\w .]{0,30}:\s*\S")  # "Nr.: A 21/0500-01", "Status: öffentlich"
 _HEADER_ROW = re.compile(r"^(?:[\wÄÖÜäöüß.\-]+\s*:\s*){2,}$")
 _STATEMENT_END = (".", "!", "?", ":", ";", "“", "”", '"', "»", "«", ")")
+# The fields of a Vorlage's header block; PDF export often runs them into one line.
+_HEADER_FIELD = re.compile(
+    r"(?:^|\s)(?:Betreff|Vorlagen?(?:-?Nr\.?|nummer)?|Drucksachen?(?:-?Nr\.?)?|Art|Aktenzeichen|"
+    r"Az\.|Beratungsfolge|Status|Datum|Federführung|Federführend|Gremium|Sitzungstermin|"
+    r"Zuständigkeit|Dezernat|Fachbereich|Amt|Verfasser(?:in)?|Öffentlichkeitsstatus)\s?:", re.I)
+# Where a Vorlage's parts begin, also inside a line flattened by PDF export.
+_SECTION = re.compile(r"\s(?=(?:Beschlussvorschlag|Sachverhalt|Sachdarstellung|Begründung|"
+                      r"Finanzielle Auswirkungen|Antwort der Verwaltung|Zu Frage \d+|Frage \d+)\s?:)")
+# Reported questions in minutes ("Herr Kersjes fragte nach, ob …"): the reply follows them.
+_REPORTED_QUESTION = re.compile(r"\b(?:fragten?|erkundigten? sich|wollten? wissen|"
+                                r"baten? um (?:Auskunft|Erläuterung))\b")
+LETTER_PARTS = frozenset({"signature", "addressee", "date_line"})
 
 
 @dataclass(frozen=True)
@@ -32,12 +47,20 @@ class Unit:
     text: str
     order: int
     item: bool = False
-    role: str | None = None  # signature, addressee, date_line
+    # statement, question, header, or a letter part: signature, addressee, date_line
+    role: str = "statement"
+
+    @property
+    def is_letter_part(self) -> bool:
+        return self.role in LETTER_PARTS
 
 
 @lru_cache(maxsize=4096)
-def answer_units(text: str) -> tuple[Unit, ...]:
-    lines = _join_table_rows([line.strip() for line in text.split("\n") if line.strip()])
+def answer_units(text: str, asks: bool = False) -> tuple[Unit, ...]:
+    """``asks``: the passage is from an Anfrage or Antrag, whose numbered items ask or demand
+    even where OCR lost their question mark."""
+    lines = _join_table_rows([part.strip() for line in text.split("\n")
+                              for part in _SECTION.split(line) if part.strip()])
     units: list[Unit] = []
     after_closing = False
     for i, line in enumerate(lines):
@@ -46,26 +69,70 @@ def answer_units(text: str) -> tuple[Unit, ...]:
             continue
         if _SIGNATURE_LABEL.match(line):
             continue
-        role = _role(lines, i, after_closing)
-        if ITEM.match(line) or role:
-            units.append(Unit(line, len(units), item=bool(ITEM.match(line)), role=role))
-            continue
-        if _is_fact_line(line):  # tabular facts: "Sozialausschuss 15.06.2021 Ö Entscheidung"
+        if part := _letter_part(lines, i, after_closing):
+            units.append(Unit(line, len(units), item=bool(ITEM.match(line)), role=part))
+        elif _is_header(line):
+            units.append(Unit(line, len(units), role="header"))
+        elif ITEM.match(line):
+            units.extend(_item_units(line, len(units), asks))
+        elif _is_fact_line(line):  # tabular facts: "Sozialausschuss 15.06.2021 Ö Entscheidung"
             units.append(Unit(line, len(units)))
-            continue
-        for sentence in split_sentences(line):
-            if _announces(units) and not sentence.startswith(("-", "•")):
-                # "… ein Handlungskonzept erstellt:" is completed by what follows the colon
-                units[-1] = Unit(f"{units[-1].text} {sentence}", units[-1].order)
-            elif sentence.endswith(_STATEMENT_END) and len(sentence.split()) >= 3:
-                units.append(Unit(sentence, len(units)))
+        else:
+            _add_sentences(units, line)
     return tuple(units)
+
+
+def _add_sentences(units: list[Unit], line: str) -> None:
+    for sentence in split_sentences(line):
+        if _announces(units) and not sentence.startswith(("-", "•")):
+            # "… ein Handlungskonzept erstellt:" is completed by what follows the colon
+            units[-1] = Unit(f"{units[-1].text} {sentence}", units[-1].order)
+        elif sentence.endswith(_STATEMENT_END) and len(sentence.split()) >= 3:
+            units.append(Unit(sentence, len(units), role=sentence_role(sentence)))
+
+
+def _item_units(line: str, order: int, asks: bool) -> list[Unit]:
+    """A list item stays whole, except where a statement document mixes questions and statements
+    in one ("10. Welche …? Zu 10.: Hierzu kann …"): then each run of statements or questions
+    becomes a unit of its own."""
+    if len(ITEM.sub("", line).split()) < 2:
+        return []  # a number whose text OCR lost ("2.")
+    marker = ITEM.match(line)
+    head = marker.group(0) if marker else ""
+    sentences = split_sentences(line[len(head):])  # "10." alone would pass for a sentence
+    if asks or not any(s.endswith("?") for s in sentences):
+        # An inquiry's numbered item is what it asks, premises included ("9. In der
+        # Lenkungsgruppe sind keine … vertreten. Warum nicht?").
+        return [Unit(line, order, item=True, role="question" if asks else "statement")]
+    runs: list[list[str]] = []
+    for sentence in sentences:
+        if runs and runs[-1][-1].endswith("?") == sentence.endswith("?"):
+            runs[-1].append(sentence)
+        else:
+            runs.append([sentence])
+    return [Unit(head * (i == 0) + " ".join(run), order + i, item=i == 0,
+                 role="question" if run[-1].endswith("?") else sentence_role(" ".join(run)))
+            for i, run in enumerate(runs)]
+
+
+def sentence_role(sentence: str) -> str:
+    """A sentence asks when it ends in "?" or reports a question ("Frau X fragte, ob …")."""
+    if sentence.rstrip().endswith("?") or _REPORTED_QUESTION.search(sentence):
+        return "question"
+    return "statement"
+
+
+def _is_header(line: str) -> bool:
+    """A field of the header block: a line opening with a field label, or one holding several."""
+    fields = _HEADER_FIELD.findall(line)
+    return len(fields) >= 2 or (bool(fields) and bool(_HEADER_FIELD.match(line))
+                                and len(line.split()) <= 16)
 
 
 def _announces(units: list[Unit]) -> bool:
     """The last unit is a sentence ending in a colon that waits for its continuation."""
     last = units[-1] if units else None
-    return bool(last and not last.item and not last.role and last.text.endswith(":")
+    return bool(last and not last.item and last.role == "statement" and last.text.endswith(":")
                 and len(last.text.split()) >= 4 and not _LABEL.match(last.text))
 
 
@@ -88,7 +155,7 @@ def _is_fact_line(line: str) -> bool:
     return bool(_LABEL.match(line)) or (len(line.split()) >= 2 and any(c.isdigit() for c in line))
 
 
-def _role(lines: list[str], i: int, after_closing: bool) -> str | None:
+def _letter_part(lines: list[str], i: int, after_closing: bool) -> str | None:
     line = lines[i]
     beside_label = any(_SIGNATURE_LABEL.match(lines[j]) for j in (i - 1, i + 1)
                        if 0 <= j < len(lines))

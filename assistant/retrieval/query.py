@@ -15,7 +15,7 @@ from assistant.ingest.places import all_place_names
 from assistant.text import WORD, fold
 
 _INTENTS = {
-    "person": r"^(wer|von wem|an wen|wem)\b|leitet|vorsitz|ansprechp",
+    "person": r"^(wer|von wem|an wen|wem)\b|\bleitet|\bvorsitz|\bansprechp",
     "date": r"^wann\b|(seit|bis|ab|von) wann|\bdatum\b|datiert|an welchem tag|"
             r"welche[nm]? (monat|jahr|tag)|seit welche",
     "number": r"wie ?viel|wie hoch|wie lange|wie gross|\bhohe\b|betrag|prozent|anzahl|summe\b|"
@@ -32,12 +32,17 @@ _INTENTS = {
 _INTENT_RE = {kind: re.compile(pattern) for kind, pattern in _INTENTS.items()}
 # A question about what a document asks or demands may be answered with the document's questions.
 # ("Anfrage", "Antrag" name the document and do not count: "Welche Nummer hat die Anfrage?")
-_ABOUT_ASKING = re.compile(r"\b(frag\w*|gefragt|wissen|erkundig\w*|interessiert|bitte\w*|will|wollen|"
-                           r"mochte\w*|verlangt|fordert|eingehen)\b")
-_DOCUMENT_WORD = re.compile(r"\b(anfrage|antrag|vorschlag|vorlage|schreiben|brief)\w*")
+# Modal verbs alone ("Will Bochum … weiterbezahlen?") ask about an intention, not about asking.
+# Matched before folding and case-sensitively: folded, "fördert" (funds) would read as "fordert"
+# (demands), and the verb "fragt" asks where the noun "Frage 7 der Anfrage" only names a part.
+_ABOUT_ASKING = re.compile(r"\b(fragt\w*|fragen|gefragt|wissen|erkundig\w*|interessier\w*|bitte[nt]|"
+                           r"baten?|verlangt|fordert\w*|eingehen)\b|\bFragen\b.*\bstell|"
+                           r"\bstell\w*\b.*\bFragen\b")
+_DOCUMENT_WORD = re.compile(r"(anfrage|antrag|vorschlag|vorlage|drucksache|schreiben|brief)\w*")
 # Verbs that ask when the document itself was made, not when something in it happens.
 _DOCUMENT_DATE = re.compile(r"datiert|von wann|gestellt|verfasst|eingereicht|geschrieben|stammt|"
-                            r"unterschrieben|unterzeichnet")
+                            r"unterschrieben|unterzeichnet|nummer|aktenzeichen|federfuhr|zustandig|"
+                            r"beratungsfolge|betreff|berat(en|ung)\b")
 _STATEWIDE = re.compile(r"landesweit|insgesamt|landeshaushalt|\bland\w* im haushalt|haushalt des landes")
 # The other German states: a question about one of them needs a passage that names it (the
 # documents are about NRW; "ein vergleichbares Programm in Niedersachsen" is not KIM).
@@ -67,7 +72,8 @@ _PERSON_UNIT = re.compile(
 class QuestionProfile:
     expects: set[str] = field(default_factory=set)  # person, date, number, list, url, signed, …
     about_asking: bool = False
-    about_document: bool = False  # asks when the inquiry itself was made ("Von wann ist die Anfrage?")
+    # asks about the document itself: when it was made, its number ("Von wann ist die Anfrage?")
+    about_document: bool = False
     statewide: bool = False  # asks about the state as a whole ("landesweit", "im Landeshaushalt")
     places: list[str] = field(default_factory=list)  # folded place names the question names
     years: list[str] = field(default_factory=list)
@@ -82,7 +88,7 @@ def profile(question: str) -> QuestionProfile:
     folded = " ".join(fold(question).split())
     return QuestionProfile(
         expects=_expects(folded),
-        about_asking=bool(_ABOUT_ASKING.search(folded)),
+        about_asking=bool(_ABOUT_ASKING.search(question[:1].lower() + question[1:])),
         about_document=bool(_DOCUMENT_WORD.search(folded) and _DOCUMENT_DATE.search(folded)),
         statewide=bool(_STATEWIDE.search(folded)),
         places=named_places(folded) + _OTHER_STATES.findall(folded), years=_YEAR.findall(folded),
