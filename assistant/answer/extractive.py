@@ -163,8 +163,7 @@ def _question_weights(question: str, asked: QuestionProfile, lexical: LexicalInd
 
 def _unknown_nouns(asked: QuestionProfile, lexical: LexicalIndex) -> list[str]:
     """The question's nouns that no passage uses, in any form or through a thesaurus mate.
-    One may be a paraphrase ("Probelauf"); several name a topic the documents do not cover
-    ("Regelsatz beim Bürgergeld")."""
+    One may be a paraphrase; several name a topic the documents do not cover."""
     unknown = []
     for noun in asked.nouns:
         tokens = lexical.analyzer.query_tokens(noun)  # empty for a stop word ("Mal")
@@ -205,8 +204,9 @@ def _counted_stems(asked: QuestionProfile, lexical: LexicalIndex) -> frozenset[s
 def _kinds(unit: Unit, tokens: frozenset[str], counted: frozenset[str],
            asked: QuestionProfile) -> set[str]:
     """The kinds of answer a unit holds. A number answers "wie viele Stellen?" only where the unit
-    names the counted noun (also as a compound's head) or counts some other thing ("83 Kreise"
-    for "Gebietskörperschaften"): "seit zweieinhalb Jahren" and "75 Mio. €" count no people.
+    names the counted noun (also as a compound's head) or counts some other thing (the documents
+    may count "Kreise" where the question says "Gebietskörperschaften"): a duration or an amount
+    of money counts no people.
     A question about money ("Wie hoch ist das Gehalt?") is answered by an amount of money."""
     kinds = unit_kinds(unit.text)
     names_counted = any(t.endswith(stem) for t in tokens for stem in counted)  # Modellkommunen

@@ -21,7 +21,7 @@ _CLOSING = re.compile(r"^(mit )?(freundliche[nm]?|beste[nm]?|herzliche[nm]?) gr(
 _SIGNATURE_LABEL = re.compile(r"^(unterschrift|name, vorname)$", re.I)
 _SALUTATION = re.compile(r"^(sehr geehrte|an\s)", re.I)
 _LABELLED_DATE = re.compile(r"^datum\s*:", re.I)
-# A signer's function after the names: "Ingrid Tews … Fachsprecherin", "… Vorsitzender der SPD".
+# A signer's function after the names: "… Fachsprecherin", "… Vorsitzender der SPD".
 _SIGNER_TITLE = re.compile(r"\b(Fraktions)?(vorsitzende[rn]?|sprecher(in)?|fachsprecher(in)?|"
                            r"bürgermeister(in)?|ratsmitglied|stadtverordnete[r]?)\b", re.I)
 _CONTACT = re.compile(r"\b\d{5} [A-ZÄÖÜ]|\bTel\b|@|\bFax\b")  # letterhead: postcode, phone, mail
@@ -36,7 +36,7 @@ _HEADER_FIELD = re.compile(
 # Where a Vorlage's parts begin, also inside a line flattened by PDF export.
 _SECTION = re.compile(r"\s(?=(?:Beschlussvorschlag|Sachverhalt|Sachdarstellung|Begründung|"
                       r"Finanzielle Auswirkungen|Antwort der Verwaltung|Zu Frage \d+|Frage \d+)\s?:)")
-# Reported questions in minutes ("Herr Kersjes fragte nach, ob …"): the reply follows them.
+# Reported questions in minutes ("Herr X fragte nach, ob …"): the reply follows them.
 _REPORTED_QUESTION = re.compile(r"\b(?:fragten?|erkundigten? sich|wollten? wissen|"
                                 r"baten? um (?:Auskunft|Erläuterung))\b")
 LETTER_PARTS = frozenset({"signature", "addressee", "date_line"})

@@ -32,7 +32,7 @@ _INTENTS = {
 _INTENT_RE = {kind: re.compile(pattern) for kind, pattern in _INTENTS.items()}
 # A question about what a document asks or demands may be answered with the document's questions.
 # ("Anfrage", "Antrag" name the document and do not count: "Welche Nummer hat die Anfrage?")
-# Modal verbs alone ("Will Bochum … weiterbezahlen?") ask about an intention, not about asking.
+# Modal verbs alone ("Will die Stadt … selbst zahlen?") ask about an intention, not about asking.
 # Matched before folding and case-sensitively: folded, "fördert" (funds) would read as "fordert"
 # (demands), and the verb "fragt" asks where the noun "Frage 7 der Anfrage" only names a part.
 _ABOUT_ASKING = re.compile(r"\b(fragt\w*|fragen|gefragt|wissen|erkundig\w*|interessier\w*|bitte[nt]|"
@@ -45,7 +45,7 @@ _DOCUMENT_DATE = re.compile(r"datiert|von wann|gestellt|verfasst|eingereicht|ges
                             r"beratungsfolge|betreff|berat(en|ung)\b")
 _STATEWIDE = re.compile(r"landesweit|insgesamt|landeshaushalt|\bland\w* im haushalt|haushalt des landes")
 # The other German states: a question about one of them needs a passage that names it (the
-# documents are about NRW; "ein vergleichbares Programm in Niedersachsen" is not KIM).
+# documents are about NRW; a programme in another state is not KIM).
 _OTHER_STATES = re.compile(
     r"(?<![\w-])(baden-wurttemberg|bayern|berlin|brandenburg|bremen|hamburg|hessen|"
     r"mecklenburg-vorpommern|niedersachsen|rheinland-pfalz|saarland|sachsen-anhalt|sachsen|"
@@ -155,8 +155,8 @@ _TIME_WORDS = re.compile(
     r"fruhjahr|fruhling|sommer|herbst|winter|quartal|halbjahr|jahresende|jahresbeginn)\b")
 
 
-# A count of things: a number before a noun that is no unit of time or money ("83 Kreise",
-# "zwölf Modellkommunen"; not "zweieinhalb Jahren", "10 Mio. €").
+# A count of things: a number before a noun that is no unit of time or money ("12 Stellen",
+# "drei Träger"; not "seit zwei Jahren", "10 Mio. €").
 _COUNT = re.compile(
     r"(?<![\w.,])(?:\d+(?:[.,]\d+)*|[Zz]wei|[Dd]rei|[Vv]ier|[Ff]ünf|[Ss]echs|[Ss]ieben|[Aa]cht|"
     r"[Nn]eun|[Zz]ehn|[Ee]lf|[Zz]wölf|[Zz]wanzig|[Hh]undert)\s+"
