@@ -7,8 +7,8 @@ is rewritten into a full question before retrieval, and the UI shows that rewrit
 import re
 from dataclasses import dataclass
 
-from assistant.retrieval.query import named_places
-from assistant.text import fold
+from assistant.german.places import named_places
+from assistant.german.text import fold
 
 # Openings that lean on the previous question ("Und …", "Was ist mit …", "Gilt das auch …").
 _FOLLOW_UP = re.compile(

@@ -10,14 +10,14 @@ from assistant.answer.extractive import extract_answer
 from assistant.answer.models import ABSTAIN_TEXT, Answer, Passage
 from assistant.config import Settings
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
+from assistant.german.thesaurus import load_thesaurus
 from assistant.indexdir import IndexDir, Manifest
 from assistant.records import FILTER_ALIASES, FILTER_KEYS, ChunkRecord
 from assistant.retrieval.crossencoder import load_cross_encoder
 from assistant.retrieval.embedders import Embedder, ModelUnavailable, load_embedder, model_label
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.retrieval.thesaurus import load_thesaurus
-from assistant.store import VectorStore, open_index_store
+from assistant.retrieval.store import VectorStore, open_index_store
 
 log = logging.getLogger(__name__)
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")

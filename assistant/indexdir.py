@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import IndexBusy, IndexIncompatible, IndexNotFound
+from assistant.german.analysis import ANALYZER_VERSION
 from assistant.records import ChunkRecord
-from assistant.retrieval.analysis import ANALYZER_VERSION
 
 SCHEMA_VERSION = 1
 MANIFEST = "manifest.json"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from assistant.text import fold
+from assistant.german.text import fold
 
 # Metadata keys a user may filter on (`--filter key=value`), with their type.
 FILTER_KEYS: dict[str, type] = {

@@ -10,7 +10,7 @@ import numpy as np
 from assistant.config import Settings
 from assistant.indexdir import IndexDir
 from assistant.retrieval.embedders import load_embedder
-from assistant.store import open_index_store
+from assistant.retrieval.store import open_index_store
 
 
 def attach_synthetic_vectors(settings: Settings, seed: int = 3, batch: int = 5000) -> int:

@@ -15,7 +15,7 @@ from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.errors import StoreUnavailable
 from assistant.ingest.pipeline import ingest
-from assistant.store import VectorStore, where_clause
+from assistant.retrieval.store import VectorStore, where_clause
 
 
 def _roundtrip(store: VectorStore) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.text import fold, split_sentences
+from assistant.german.text import fold, split_sentences
 
 
 @pytest.mark.parametrize(

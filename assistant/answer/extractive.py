@@ -13,11 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from assistant.answer.models import ABSTAIN_TEXT, Passage
-from assistant.answer.units import Unit, answer_units
-from assistant.records import document_key
-from assistant.retrieval.hybrid import Hit
-from assistant.retrieval.lexical import LexicalIndex
-from assistant.retrieval.query import (
+from assistant.answer.question import (
     QuestionProfile,
     counts_things,
     mentions,
@@ -26,7 +22,11 @@ from assistant.retrieval.query import (
     profile,
     unit_kinds,
 )
-from assistant.text import fold
+from assistant.answer.units import Unit, answer_units
+from assistant.german.text import fold
+from assistant.records import document_key
+from assistant.retrieval.hybrid import Hit
+from assistant.retrieval.lexical import LexicalIndex
 
 ANSWER_PASSAGES = 3
 # Documents that ask. (An Antrag's numbered items demand, and a question about the Antrag is

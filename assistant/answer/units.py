@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.ingest.metadata import DATE_LINE
-from assistant.text import split_sentences
+from assistant.german.dates import DATE_LINE
+from assistant.german.text import split_sentences
 
 # A list marker; OCR often keeps only the dot of "7." (". Wie wurden diese ausgewählt?").
 ITEM = re.compile(r"^(?:\d{1,2}\s?[.)]|\.\s|[-–•·*→▪►✓])\s*")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import KimError
-from assistant.text import fold_for_match
+from assistant.german.text import fold_for_match
 
 
 @dataclass(frozen=True)

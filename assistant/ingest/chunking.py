@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-from assistant.text import split_sentences
+from assistant.german.text import split_sentences
 
 _MARKER = re.compile(
     r"^(?:(?P<num>\d{1,2})\s?[.)](?=\s|[A-ZÄÖÜ])|(?P<bullet>[-–•·*→▪►✓])(?=\s)|(?P<dot>\.)(?=\s))\s*"

@@ -7,12 +7,12 @@ content fails here, inside the worker, and becomes that file's reason.
 import json
 from dataclasses import asdict, dataclass
 
+from assistant.german.analysis import GermanAnalyzer
 from assistant.ingest.chunking import chunk_pages
 from assistant.ingest.loaders import ReadLimits, load_document
 from assistant.ingest.metadata import extract_metadata
 from assistant.ingest.scan import SIDECAR_SUFFIX, FoundFile, printable
 from assistant.records import ChunkRecord, chunk_id
-from assistant.retrieval.analysis import GermanAnalyzer
 
 JOB = "assistant.ingest.documents:read_file"
 

@@ -4,35 +4,23 @@ import logging
 import re
 import tomllib
 from dataclasses import asdict, dataclass
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.ingest.places import all_place_names, canonical_place
+from assistant.german.dates import DATE, DATE_LINE, DATE_PATTERN, PLACE_NAME, date_from_match, parse_date
+from assistant.german.places import KREISE, KREISFREIE_STAEDTE, all_place_names, canonical_place
 
 log = logging.getLogger(__name__)
 
+# Raised when the metadata read from the same text changes: passage headers carry it (2: only a
+# place of the gazetteer names the municipality; the letterhead first).
+METADATA_FORMAT = 2
 DOC_TYPES = ("Anfrage", "Antrag", "Vorlage", "Konzept", "Gesetz", "Überblick", "Sonstiges")
 
-MONTHS = {
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "marz": 3, "maerz": 3, "april": 4,
-    "mai": 5, "juni": 6, "juli": 7, "august": 8, "september": 9, "oktober": 10,
-    "november": 11, "dezember": 12,
-}
-_MONTH_ALT = "|".join(MONTHS)
-DATE_PATTERN = (
-    rf"(?P<d1>\d{{1,2}})\.\s?(?P<month>{_MONTH_ALT})\s+(?P<y1>\d{{4}})"
-    r"|(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\.(?P<y2>\d{4}|\d{2})\b"
-    r"|(?P<y3>\d{4})-(?P<m3>\d{2})-(?P<d3>\d{2})"
-)
-_DATE = re.compile(DATE_PATTERN, re.IGNORECASE)
 _LABELLED_DATE = re.compile(rf"Datum\s*:?\s*(?:{DATE_PATTERN})", re.IGNORECASE)
-_NAME = r"[A-ZÄÖÜ][\wäöüß]+(?:-[A-ZÄÖÜ][\wäöüß]+)*(?: (?:an der|am) [A-ZÄÖÜ][\wäöüß]+)?"
-DATE_LINE = re.compile(rf"^[ \t]*(?P<place>{_NAME}),?[ \t]+(?:den[ \t]+)?(?:{DATE_PATTERN})[ \t]*$",
-                        re.MULTILINE | re.IGNORECASE)
-_KREISTAG = re.compile(rf"Kreistag(?:sfraktion)?\s+(?:des\s+Kreises\s+)?(?P<name>{_NAME})")
-_CITY_COUNCIL = re.compile(rf"\bRat(?:es)?\s+der\s+(?:Stadt|Gemeinde)\s+(?P<name>{_NAME})")
-_CITY = re.compile(rf"\b(?:Stadt|Gemeinde)\s+(?P<name>{_NAME})")
+_KREISTAG = re.compile(rf"Kreistag(?:sfraktion)?\s+(?:des\s+Kreises\s+)?(?P<name>{PLACE_NAME})")
+_CITY_COUNCIL = re.compile(rf"\bRat(?:es)?\s+der\s+(?:Stadt|Gemeinde)\s+(?P<name>{PLACE_NAME})")
+_CITY = re.compile(rf"\b(?:Stadt|Gemeinde)\s+(?P<name>{PLACE_NAME})")
 _COMPARISON = re.compile(
     r"(?:Nachbar\w*|z\.\s?B\.|beispielsweise|etwa|wie|Kommunen|Städten?|Gemeinden|Kreisen)"
     r"\s+(?:[\w\-]+(?:,|\s+und|\s+sowie)\s+)*$"
@@ -114,35 +102,15 @@ def _apply_overrides(meta: DocMeta, fields: dict[str, str]) -> None:
         setattr(meta, name, value)
 
 
-def parse_date(text: str) -> str:
-    match = _DATE.search(text)
-    return _date_from_match(match) if match else ""
-
-
-def _date_from_match(match: re.Match[str]) -> str:
-    g = match.groupdict()
-    try:
-        if g.get("month"):
-            day, month, year = int(g["d1"]), MONTHS[g["month"].lower()], int(g["y1"])
-        elif g.get("m2"):
-            day, month, year = int(g["d2"]), int(g["m2"]), int(g["y2"])
-            year += 2000 if year < 100 else 0
-        else:
-            day, month, year = int(g["d3"]), int(g["m3"]), int(g["y3"])
-        return date(year, month, day).isoformat()
-    except (ValueError, KeyError, TypeError):
-        return ""
-
-
 def find_document_date(text: str) -> str:
     """The date of the document: a "Datum:" label, else a letter date line, else the first date."""
     for pattern in (_LABELLED_DATE, DATE_LINE):
         for match in pattern.finditer(text):
-            found = _date_from_match(match)
+            found = date_from_match(match)
             if found:
                 return found
-    for match in _DATE.finditer(text[:2000]):
-        found = _date_from_match(match)
+    for match in DATE.finditer(text[:2000]):
+        found = date_from_match(match)
         if found:
             return found
     return ""
@@ -150,17 +118,40 @@ def find_document_date(text: str) -> str:
 
 def find_body(text: str) -> str:
     """The municipality the document belongs to, from the strongest clue found."""
-    if match := _KREISTAG.search(text):
-        return f"Kreis {canonical_place(match['name'])}"
-    if match := _CITY_COUNCIL.search(text):
-        return canonical_place(match["name"])
-    for match in DATE_LINE.finditer(text):
-        place = match["place"]
-        if place.lower() not in _GENERIC_PLACES:
-            return canonical_place(place)
-    if match := _CITY.search(text):
-        return canonical_place(match["name"])
+    if letterhead := _letterhead_body(text):
+        return letterhead
+    # Only a place of the gazetteer counts: "Kreistagsfraktion BÜNDNIS 90" names a party.
+    for match in _KREISTAG.finditer(text):
+        if _is_place(match["name"]):
+            return f"Kreis {canonical_place(match['name'])}"
+    for pattern in (_CITY_COUNCIL, DATE_LINE, _CITY):
+        group = "place" if pattern is DATE_LINE else "name"
+        for match in pattern.finditer(text):
+            if _is_place(match[group]):
+                return canonical_place(match[group])
     return _most_mentioned_place(text)
+
+
+def _letterhead_body(text: str) -> str:
+    """A Kreis or kreisfreie Stadt that opens the document ("Kreis Kleve – Vorlage …",
+    "Stadt Bochum | Der Oberbürgermeister")."""
+    head = text.lstrip()[:80]
+    for kreis in KREISE:
+        if head.startswith(kreis):
+            return kreis
+    for city in KREISFREIE_STAEDTE:
+        if head.startswith((f"Stadt {city}", city)):
+            return city
+    return ""
+
+
+def _is_place(name: str) -> bool:
+    return name.lower() not in _GENERIC_PLACES and canonical_place(name) in _known_places()
+
+
+@lru_cache(maxsize=1)
+def _known_places() -> frozenset[str]:
+    return frozenset(canonical_place(n) for n in all_place_names())
 
 
 def _most_mentioned_place(text: str) -> str:
@@ -215,7 +206,7 @@ def _subject_line(lines: list[str]) -> str:
     def plausible(line: str) -> bool:
         words = line.split()
         return (2 <= len(words) <= 16 and line[0].isupper() and ":" not in line
-                and not _DATE.search(line) and not line.endswith((",", "?")))
+                and not DATE.search(line) and not line.endswith((",", "?")))
 
     topical = [line for line in lines if plausible(line) and "ntegration" in line]
     candidates = topical or [line for line in lines if plausible(line)]

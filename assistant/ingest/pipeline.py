@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from assistant.config import Settings
 from assistant.errors import IndexIncompatible
+from assistant.german.analysis import ANALYZER_VERSION
 from assistant.indexdir import FileEntry, IndexDir, Manifest
 from assistant.ingest.corpus import corpus_folders
 from assistant.ingest.documents import JOB, ReadRequest
@@ -23,10 +24,9 @@ from assistant.ingest.sandbox import Budget, Sandbox
 from assistant.ingest.scan import FoundFile, scan
 from assistant.ingest.shape import index_shape, shape_change
 from assistant.records import ChunkRecord
-from assistant.retrieval.analysis import ANALYZER_VERSION
 from assistant.retrieval.embedders import ModelUnavailable, check_model, load_embedder
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.store import VectorStore, open_index_store
+from assistant.retrieval.store import VectorStore, open_index_store
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ import numpy as np
 from assistant.records import ChunkRecord, fold_documents, matches
 from assistant.retrieval.dense import Embedder
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.store import VectorStore, where_clause
+from assistant.retrieval.store import VectorStore, where_clause
 
 log = logging.getLogger(__name__)
 RRF_K = 60

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.retrieval.analysis import GermanAnalyzer
-from assistant.retrieval.thesaurus import Thesaurus
-from assistant.text import WORD
+from assistant.german.analysis import GermanAnalyzer
+from assistant.german.text import WORD
+from assistant.german.thesaurus import Thesaurus
 
 if TYPE_CHECKING:
     from bm25s import BM25

@@ -10,11 +10,11 @@ from assistant.answer.units import Unit, answer_units
 from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.evaluation.gold import is_question_sentence
+from assistant.german.text import fold
 from assistant.ingest.pipeline import ingest
 from assistant.records import ChunkRecord, document_key
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.text import fold
 
 
 @pytest.fixture(scope="module")

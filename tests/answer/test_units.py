@@ -1,7 +1,7 @@
 """Answer candidates from the parts of a council letter."""
 
+from assistant.answer.question import unit_kinds
 from assistant.answer.units import answer_units
-from assistant.retrieval.query import unit_kinds
 
 LETTER = """Fraktion Bündnis 90/Die Grünen · Rathaus · 45657 Recklinghausen
 Beratungsfolge: Gremium : Datum: Status:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from assistant.text import fold_for_match
+from assistant.german.text import fold_for_match
 from tests.conftest import REPO
 from tests.ui.conftest import ChatPage, RunningApp, start_app, stop_app
 

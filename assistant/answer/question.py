@@ -8,11 +8,10 @@ names a town, a year, a party or a committee must be answered from a passage abo
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from assistant.ingest.metadata import DATE_PATTERN
-from assistant.ingest.places import all_place_names
-from assistant.text import WORD, fold
+from assistant.german.dates import DATE_PATTERN
+from assistant.german.places import mentions, named_places
+from assistant.german.text import WORD, fold
 
 _INTENTS = {
     "person": r"^(wer|von wem|an wen|wem)\b|\bleitet|\bvorsitz|\bansprechp",
@@ -35,9 +34,9 @@ _INTENT_RE = {kind: re.compile(pattern) for kind, pattern in _INTENTS.items()}
 # Modal verbs alone ("Will die Stadt … selbst zahlen?") ask about an intention, not about asking.
 # Matched before folding and case-sensitively: folded, "fördert" (funds) would read as "fordert"
 # (demands), and the verb "fragt" asks where the noun "Frage 7 der Anfrage" only names a part.
-_ABOUT_ASKING = re.compile(r"\b(fragt\w*|fragen|gefragt|wissen|erkundig\w*|interessier\w*|bitte[nt]|"
-                           r"baten?|verlangt|fordert\w*|eingehen)\b|\bFragen\b.*\bstell|"
-                           r"\bstell\w*\b.*\bFragen\b")
+_ABOUT_ASKING = re.compile(r"\b(fragt\w*|fragen|gefragt|wissen|erfahren|erkundig\w*|interessier\w*|"
+                           r"bitte[nt]|baten?|verlangt|fordert\w*|eingehen)\b|\bFragen\b.*\bstell|"
+                           r"\bstell\w*\b.*\bFragen\b|^(welche|was für) Fragen\b")
 _DOCUMENT_WORD = re.compile(r"(anfrage|antrag|vorschlag|vorlage|drucksache|schreiben|brief)\w*")
 # Verbs that ask when the document itself was made, not when something in it happens.
 _DOCUMENT_DATE = re.compile(r"datiert|von wann|gestellt|verfasst|eingereicht|geschrieben|stammt|"
@@ -168,18 +167,6 @@ def counts_things(unit: str) -> bool:
     return bool(_COUNT.search(unit))
 
 
-def mentions(folded_text: str, place: str) -> bool:
-    """Is the (folded) place named, also in the genitive ("des Rhein-Kreises Neuss")?"""
-    return bool(_inflected(place).search(folded_text))
-
-
-@lru_cache(maxsize=512)
-def _inflected(place: str) -> re.Pattern[str]:
-    parts = re.split(r"([ -])", place)
-    pattern = "".join(re.escape(p) if p in " -" else re.escape(p) + "(?:es|s)?" for p in parts)
-    return re.compile(rf"(?<![\w-]){pattern}(?![\w-])")
-
-
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _LIST_MARKER = re.compile(r"^\s*(?:\d{1,2}\s?[.)]|[-–•·*→▪►✓])\s*")
 
@@ -209,24 +196,3 @@ def unit_kinds(unit: str) -> set[str]:
     if _PERSON_UNIT.search(unit.strip()):
         kinds.add("person")
     return kinds
-
-
-def named_places(folded_text: str) -> list[str]:
-    """Places of the gazetteer named in a text, also as adjectives ("Klever", "Mülheimer")."""
-    pattern, place_of = _place_pattern()
-    return list(dict.fromkeys(place_of[m.group(0)] for m in pattern.finditer(folded_text)))
-
-
-@lru_cache(maxsize=1)
-def _place_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
-    """One alternation over every form of every place (fast), and the place each form means."""
-    place_of: dict[str, str] = {}
-    for name in all_place_names():
-        place = fold(name)
-        forms = {place, place + "er", place + "r" if place.endswith("e") else place + "er"}
-        if place.endswith("en"):
-            forms.add(place[:-1] + "r")  # Recklinghausen → Recklinghäuser
-        for form in forms:
-            place_of.setdefault(form, place)
-    alternatives = "|".join(re.escape(f) for f in sorted(place_of, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), place_of

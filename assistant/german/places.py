@@ -1,8 +1,14 @@
 """Names of NRW's Kreise, kreisfreie Städte and larger kreisangehörige Städte.
 
 Used to recognise the municipality a council document belongs to when its letterhead does not
-say so plainly. Aliases map short forms found in running text to the official name.
+say so plainly, and the places a question or a sentence names. Aliases map short forms found
+in running text to the official name.
 """
+
+import re
+from functools import lru_cache
+
+from assistant.german.text import fold
 
 KREISFREIE_STAEDTE = [*(
     "Bielefeld Bochum Bonn Bottrop Dortmund Duisburg Düsseldorf Essen Gelsenkirchen Hagen Hamm "
@@ -63,3 +69,36 @@ def all_place_names() -> list[str]:
     names = set(KREISFREIE_STAEDTE + KREISANGEHOERIGE_STAEDTE + kreis_cores + list(ALIASES))
     names.update(k for k in KREISE if not k.startswith("Kreis "))
     return sorted(names, key=len, reverse=True)
+
+
+def mentions(folded_text: str, place: str) -> bool:
+    """Is the (folded) place named, also in the genitive ("des Rhein-Kreises Neuss")?"""
+    return bool(_inflected(place).search(folded_text))
+
+
+@lru_cache(maxsize=512)
+def _inflected(place: str) -> re.Pattern[str]:
+    parts = re.split(r"([ -])", place)
+    pattern = "".join(re.escape(p) if p in " -" else re.escape(p) + "(?:es|s)?" for p in parts)
+    return re.compile(rf"(?<![\w-]){pattern}(?![\w-])")
+
+
+def named_places(folded_text: str) -> list[str]:
+    """Places of the gazetteer named in a text, also as adjectives ("Klever", "Mülheimer")."""
+    pattern, place_of = _place_pattern()
+    return list(dict.fromkeys(place_of[m.group(0)] for m in pattern.finditer(folded_text)))
+
+
+@lru_cache(maxsize=1)
+def _place_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation over every form of every place (fast), and the place each form means."""
+    place_of: dict[str, str] = {}
+    for name in all_place_names():
+        place = fold(name)
+        forms = {place, place + "er", place + "r" if place.endswith("e") else place + "er"}
+        if place.endswith("en"):
+            forms.add(place[:-1] + "r")  # Recklinghausen → Recklinghäuser
+        for form in forms:
+            place_of.setdefault(form, place)
+    alternatives = "|".join(re.escape(f) for f in sorted(place_of, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])"), place_of

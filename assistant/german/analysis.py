@@ -17,7 +17,7 @@ from typing import Any
 
 import Stemmer
 
-from assistant.text import fold
+from assistant.german.text import fold
 
 ANALYZER_VERSION = 10  # bump whenever tokens or BM25 parameters change: old indexes are rebuilt
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")

@@ -6,11 +6,11 @@ import pytest
 
 from assistant.answer.extractive import extract_answer
 from assistant.errors import KimError
+from assistant.german.text import fold
+from assistant.german.thesaurus import Thesaurus, load_thesaurus
 from assistant.records import ChunkRecord, document_key
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.retrieval.thesaurus import Thesaurus, load_thesaurus
-from assistant.text import fold
 
 DOCS = [
     "Vor dem Programm lief ein Modellprojekt in zwölf Kommunen.",

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.retrieval.analysis import GermanAnalyzer
+from assistant.german.analysis import GermanAnalyzer
 from assistant.retrieval.lexical import LexicalIndex
 
 DOCS = [

@@ -2,8 +2,8 @@
 
 import pytest
 
-from assistant.retrieval.query import counts_things, passage_matches, profile, unit_kinds
-from assistant.text import fold
+from assistant.answer.question import counts_things, passage_matches, profile, unit_kinds
+from assistant.german.text import fold
 
 
 @pytest.mark.parametrize(
