@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     thesaurus: str = ""
 
     top_k: int = Field(default=5, ge=1, le=50)
+    # The municipality "unsere Stadt" and "bei uns" mean ("Kreis Kleve", "Bochum"); "" = none:
+    # such questions are answered per municipality, each sentence naming its place.
+    kommune: str = ""
 
     # Embedded Chroma under index_dir by default; a server when chroma_host is set.
     chroma_host: str | None = None

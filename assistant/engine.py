@@ -89,7 +89,8 @@ class Assistant:
         started = time.perf_counter()
         hits = self.retriever.retrieve(question, max(k, 3), filters)
         retrieved = time.perf_counter()
-        extract = extract_answer(question, hits, self.retriever.lexical, self.documents)
+        extract = extract_answer(question, hits, self.retriever.lexical, self.documents,
+                                 home=self.settings.kommune)
         done = time.perf_counter()
         # The passages the answer quotes are the best evidence found: they lead the list.
         cited = [c.chunk_id for c in extract.citations]

@@ -3,7 +3,7 @@
 Retrieval runs once per question; then every point of a small grid re-runs only the answer step.
 The objective is plain accuracy over all questions: a positive counts when the answer contains
 every answer group, a negative when the assistant abstains. Prints the best points; the chosen
-values go into assistant/answer/extractive.py (Calibration) by hand, with this output as the why.
+values go into assistant/policy.py (AnswerPolicy) by hand, with this output as the why.
 """
 
 import itertools
@@ -12,12 +12,13 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.answer.extractive import CALIBRATION, extract_answer
+from assistant.answer.extractive import extract_answer
 from assistant.config import Settings
 from assistant.engine import Assistant
 from assistant.evaluation.gold import contains_answer, load_gold
 from assistant.evaluation.runner import SetSpec, load_sets
 from assistant.ingest.pipeline import ingest
+from assistant.policy import POLICY
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every set whose role in evals/sets.toml is "tuned" or "dev"; a "test" set is never read here.
@@ -72,12 +73,12 @@ def score(cases: list, calibration: object) -> tuple[float, float, float]:
 
 def main() -> int:
     cases = collect()
-    current = score(cases, CALIBRATION)
+    current = score(cases, POLICY)
     print(f"aktuell: Genauigkeit {current[0]:.3f}, Fehl-Enthaltung {current[1]:.3f}, "
           f"Enthaltung-Recall {current[2]:.3f}", flush=True)
     results = []
     for values in itertools.product(*GRID.values()):
-        calibration = replace(CALIBRATION, **dict(zip(GRID, values, strict=True)))
+        calibration = replace(POLICY, **dict(zip(GRID, values, strict=True)))
         accuracy, false_abstention, recall = score(cases, calibration)
         results.append((accuracy, -false_abstention, recall, values))
     results.sort(reverse=True)

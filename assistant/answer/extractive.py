@@ -12,23 +12,29 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from assistant.answer.checks import (
+    ABSTAIN_REASONS,
+    Evidence,
+    off_topic,
+    passages_about,
+    weak_evidence,
+    what_exists,
+)
 from assistant.answer.models import ABSTAIN_TEXT, Passage
 from assistant.answer.question import (
     QuestionProfile,
     counts_things,
     mentions,
     named_places,
-    passage_mismatch,
     profile,
     unit_kinds,
 )
 from assistant.answer.units import Unit, answer_units
 from assistant.german.text import fold
-from assistant.records import document_key
+from assistant.policy import POLICY, AnswerPolicy
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.lexical import LexicalIndex
 
-ANSWER_PASSAGES = 3
 # Documents that ask. (An Antrag's numbered items demand, and a question about the Antrag is
 # answered by them: they count as statements.)
 ASKING_TYPES = ("Anfrage",)
@@ -39,35 +45,13 @@ _REFERS_BACK = re.compile(r"\b(?:[Dd]ies(?:e[mnrs]?)?|[Ss]olche[mnrs]?|[Hh]ierf(
                           r"[Dd]af(?:ü|u)r|[Dd]abei|[Dd]avon)\b")
 
 
-@dataclass(frozen=True)
-class Calibration:
-    """Thresholds chosen on both gold sets together by evals/calibrate.py (never per question)."""
-    min_passage_coverage: float = 0.2  # below: the best passage does not answer the question
-    min_unit_score: float = 0.1  # below: no sentence answers it
-    min_own_coverage: float = 0.05  # a sentence must share this much with the question itself
-    max_unknown_share: float = 0.8  # above: the question's key terms never occur in the corpus
-    max_unknown_nouns: int = 2  # this many nouns the corpus never uses: another topic
-    unknown_weight: float = 0.25  # idf factor for words the corpus never uses
-    synonym_credit: float = 0.5  # share of a question word's weight its thesaurus mate earns
-    anaphor_share: float = 0.5  # of the previous sentence's coverage, for one that refers back
-    answer_share: float = 0.8  # of a question's coverage, for the statements that answer it
-    answer_span: int = 3  # so many statements after a question answer it
-    keep_ratio: float = 0.5  # further sentences must score this share of the best one
-    type_bonus: float = 0.2  # a sentence with the kind of answer asked for (person/date/number)
-    role_bonus: float = 0.5  # the signature for "who signed", the salutation for "to whom"
-    max_units: int = 4
-    max_list_units: int = 8
-
-
-CALIBRATION = Calibration()
-
-
 @dataclass
 class _Candidate:
     unit: Unit
     hit_rank: int
     score: float
     tokens: frozenset[str]
+    source: str  # the document
 
 
 @dataclass
@@ -78,18 +62,7 @@ class Extract:
     reason: str = "answered"  # for an abstention: which check fired (see ABSTAIN_REASONS)
 
 
-# Why the assistant abstains, as `ask --json` reports it in "reason".
-ABSTAIN_REASONS = {
-    "unknown_topic": "the question's key terms occur in no document",
-    "no_passages": "nothing was retrieved (filters too narrow, or an empty index)",
-    "other_place": "no top passage is about the place the question names",
-    "other_year": "no top passage names the year the question names",
-    "missing_number": "no top passage names the figure the question names (Baustein 2, S 12)",
-    "other_party": "no top document is from the party the question names",
-    "other_committee": "no top document concerns the committee the question names",
-    "weak_evidence": "the best passage covers too little of the question",
-    "no_sentence": "no sentence of the top passages answers the kind of question asked",
-}
+__all__ = ["ABSTAIN_REASONS", "Extract", "extract_answer"]
 
 
 def _abstain(reason: str) -> Extract:
@@ -97,83 +70,51 @@ def _abstain(reason: str) -> Extract:
 
 
 def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
-                   documents: Mapping[str, str], calibration: Calibration = CALIBRATION) -> Extract:
-    """``documents`` maps ``document_key(record)`` to the folded text of the whole document."""
-    analyzer = lexical.analyzer
-    asked = profile(question)
-    weights, alternatives = _question_weights(question, asked, lexical, calibration)
-    total = sum(weights.values())
-    unknown = sum(w for t, w in weights.items() if not lexical.knows(t) and t not in alternatives)
-    if total <= 0 or unknown / total > calibration.max_unknown_share:
-        return _abstain("unknown_topic")
-    if len(_unknown_nouns(asked, lexical)) >= calibration.max_unknown_nouns:
-        return _abstain("unknown_topic")
-    mismatches = {rank: passage_mismatch(fold(hit.record.index_text),
-                                         documents[document_key(hit.record)], asked)
-                  for rank, hit in enumerate(hits[:ANSWER_PASSAGES])}
-    top = {rank: hits[rank] for rank, mismatch in mismatches.items() if not mismatch}
-    if not top:
-        return _abstain(mismatches.get(0) or "no_passages")
+                   documents: Mapping[str, str], policy: AnswerPolicy = POLICY,
+                   home: str = "") -> Extract:
+    """``documents`` maps ``document_key(record)`` to the folded text of the whole document;
+    ``home`` is the municipality "unsere Stadt" means (KIM_KOMMUNE), or "". Each check that
+    withholds the answer is named in ``checks.py`` and reports its reason."""
+    asked = profile(question, home)
+    evidence = Evidence.of(question, asked, lexical, policy)
+    if reason := off_topic(evidence, asked, lexical, policy):
+        return _abstain(reason)
+    top, reason = passages_about(hits, asked, documents, policy)
+    if reason:
+        withheld = _abstain(reason)
+        withheld.answer += what_exists(hits) if reason in ("other_place", "other_year") else ""
+        return withheld
+    context = {rank: evidence.coverage(hit.record.index_text) for rank, hit in top.items()}
+    if reason := weak_evidence(context, policy):
+        return _abstain(reason)
+    candidates = _candidates(top, context, evidence, asked, lexical, policy)
+    if asked.about_asking and any(c.unit.role == "question" for c in candidates):
+        # "Was wollten die Grünen wissen?" is answered by what they asked, and nothing else.
+        candidates = [c for c in candidates if c.unit.role == "question"]
+    chosen = _select(candidates, asked, policy)
+    return _compose(chosen, top, asked.ours) if chosen else _abstain("no_sentence")
 
-    def coverage(text: str) -> float:
-        tokens = set(analyzer.tokens(text))
-        return sum(w if t in tokens else calibration.synonym_credit * w
-                   for t, w in weights.items()
-                   if t in tokens or alternatives.get(t, frozenset()) & tokens) / total
 
-    context = {rank: coverage(hit.record.index_text) for rank, hit in top.items()}
-    if max(context.values()) < calibration.min_passage_coverage:
-        return _abstain("weak_evidence")
+def _candidates(top: dict[int, Hit], context: dict[int, float], evidence: "Evidence",
+                asked: QuestionProfile, lexical: LexicalIndex,
+                policy: AnswerPolicy) -> list[_Candidate]:
+    """Every unit of the top passages that may answer, with its score."""
     counted = _counted_stems(asked, lexical)
     candidates = []
     for rank, hit in top.items():
         units = answer_units(hit.record.text, asks=hit.record.doc_type in ASKING_TYPES)
-        owns = _own_coverages(units, [coverage(u.text) for u in units], calibration)
+        owns = _own_coverages(units, [evidence.coverage(u.text) for u in units], policy)
         for unit, own in zip(units, owns, strict=True):
-            tokens = frozenset(analyzer.tokens(unit.text))
+            tokens = frozenset(lexical.analyzer.tokens(unit.text))
             kinds = _kinds(unit, tokens, counted, asked)
             if _unit_fits(unit, hit, asked, kinds):
-                score = _score(unit, kinds, own, context[rank], rank, asked, calibration)
-                candidates.append(_Candidate(unit, rank, score, tokens))
-    if asked.about_asking and any(c.unit.role == "question" for c in candidates):
-        # "Was wollten die Grünen wissen?" is answered by what they asked, and nothing else.
-        candidates = [c for c in candidates if c.unit.role == "question"]
-    chosen = _select(candidates, asked, calibration)
-    return _compose(chosen, top) if chosen else _abstain("no_sentence")
-
-
-def _question_weights(question: str, asked: QuestionProfile, lexical: LexicalIndex,
-                      calibration: Calibration
-                      ) -> tuple[dict[str, float], dict[str, frozenset[str]]]:
-    """idf of the question's terms, and the thesaurus mates that may stand in for each. Places
-    and parties filter passages and are no evidence. A word the corpus never uses weighs as much
-    as its rarest mate; with none, it may be a synonym gap rather than a missing topic and
-    counts less."""
-    filters = " ".join(asked.places + asked.parties)
-    drop = set(lexical.analyzer.tokens(filters)) if filters else set()
-    weights = lexical.idf(sorted(set(lexical.analyzer.query_tokens(question)) - drop))
-    alternatives = {t: mates for t, mates in lexical.expansions(question).items() if t in weights}
-    for term in weights:
-        if term in alternatives and not lexical.knows(term):
-            weights[term] = max(lexical.idf(sorted(alternatives[term])).values())
-        elif not lexical.knows(term):
-            weights[term] *= calibration.unknown_weight
-    return weights, alternatives
-
-
-def _unknown_nouns(asked: QuestionProfile, lexical: LexicalIndex) -> list[str]:
-    """The question's nouns that no passage uses, in any form or through a thesaurus mate.
-    One may be a paraphrase; several name a topic the documents do not cover."""
-    unknown = []
-    for noun in asked.nouns:
-        tokens = lexical.analyzer.query_tokens(noun)  # empty for a stop word ("Mal")
-        if tokens and not any(map(lexical.knows, tokens)) and not lexical.expansions(noun):
-            unknown.append(noun)
-    return unknown
+                score = _score(unit, kinds, own, context[rank], rank, asked, policy)
+                candidates.append(_Candidate(unit, rank, score, tokens, hit.record.source))
+    return candidates
 
 
 def _own_coverages(units: tuple[Unit, ...], owns: list[float],
-                   calibration: Calibration) -> list[float]:
+                   policy: AnswerPolicy) -> list[float]:
     """A sentence that points back ("Diese sind …", "für diesen Einbezug") continues the one
     before it and shares part of its coverage. The statements after a question ("Frage 4: …?
     Antwort der Verwaltung: …", "Herr X fragte, ob … Frau Y erwiderte, dass …") answer it and
@@ -183,12 +124,12 @@ def _own_coverages(units: tuple[Unit, ...], owns: list[float],
     for i in range(1, len(units)):
         unit, before = units[i], units[i - 1]
         asked, since = (owns[i - 1], 1) if before.role == "question" else (asked, since + 1)
-        if unit.role != "statement" or since > calibration.answer_span:
+        if unit.role != "statement" or since > policy.answer_span:
             asked = 0.0
         if unit.role == "statement":
-            result[i] = max(result[i], calibration.answer_share * asked)
+            result[i] = max(result[i], policy.answer_share * asked)
             if _REFERS_BACK.search(unit.text) and not unit.item:
-                result[i] = max(result[i], calibration.anaphor_share * result[i - 1])
+                result[i] = max(result[i], policy.anaphor_share * result[i - 1])
     return result
 
 
@@ -222,21 +163,24 @@ def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile, kinds: set[str]) ->
     asked for, can answer. A passage whose header names the place is about it as a whole."""
     folded = fold(unit.text)
     named = named_places(folded)
-    about_place = all(mentions(fold(hit.record.header), p) for p in asked.places)
+    about_place = not asked.places or any(mentions(fold(hit.record.header), p) for p in asked.places)
     if not about_place and not any(mentions(folded, p) for p in asked.places):
         return False
     if asked.statewide and (named or (_is_municipal(hit) and not _STATE_LEVEL.search(folded))):
         return False  # a town's figure is no answer to a question about the whole state
     # A dated letter is about its year; an overview's date is only when it was written.
     dated_letter = hit.record.doc_type != "Überblick" and str(hit.record.year) in asked.years
-    if asked.years and not dated_letter and not all(year in folded for year in asked.years):
-        return False
+    if asked.years and not dated_letter and not any(year in folded for year in asked.years):
+        return False  # "2022 …, und wie viel 2024?": a sentence gives one of the years
     if unit.role == "question":
         return asked.about_asking  # evidence of what was asked, never of a fact
     if unit.role == "header":
         return asked.about_document  # "Welche Nummer hat die Vorlage?" – never another question
+    if unit.is_letter_part:  # the addressee answers "An wen …?" and nothing else
+        return unit.role in _wanted_roles(asked) or (unit.role == "date_line" and
+                                                     "date" in asked.expects and asked.about_document)
     wanted = asked.expects & {"number", "date", "section"}
-    return unit.is_letter_part or not wanted or bool(wanted & kinds)
+    return not wanted or bool(wanted & kinds)
 
 
 def _is_municipal(hit: Hit) -> bool:
@@ -245,18 +189,18 @@ def _is_municipal(hit: Hit) -> bool:
 
 
 def _score(unit: Unit, kinds: set[str], own: float, context: float, rank: int,
-           asked: QuestionProfile, calibration: Calibration) -> float:
-    score = 0.6 * own + 0.4 * context - 0.03 * rank
+           asked: QuestionProfile, policy: AnswerPolicy) -> float:
+    score = policy.own_weight * own + policy.context_weight * context - policy.rank_penalty * rank
     wanted_roles = _wanted_roles(asked)
     dates_document = unit.role == "date_line" and "date" in asked.expects and asked.about_document
     if (unit.role and unit.role in wanted_roles) or dates_document:
-        score += calibration.role_bonus
-    elif own < calibration.min_own_coverage:
+        score += policy.role_bonus
+    elif own < policy.min_own_coverage:
         return 0.0  # shares (almost) nothing with the question
     elif asked.expects & kinds:
-        score += calibration.type_bonus
+        score += policy.type_bonus
     words = len(unit.text.split())
-    return score * min(1.0, 60 / words) if words else 0.0
+    return score * min(1.0, policy.long_unit_words / words) if words else 0.0
 
 
 def _wanted_roles(asked: QuestionProfile) -> set[str]:
@@ -265,20 +209,24 @@ def _wanted_roles(asked: QuestionProfile) -> set[str]:
 
 
 def _select(candidates: list[_Candidate], asked: QuestionProfile,
-            calibration: Calibration) -> list[_Candidate]:
+            policy: AnswerPolicy) -> list[_Candidate]:
     ranked = sorted(candidates, key=lambda c: (-c.score, c.hit_rank, c.unit.order))
-    if not ranked or ranked[0].score < calibration.min_unit_score:
+    if not ranked or ranked[0].score < policy.min_unit_score:
         return []
     wanted_roles = _wanted_roles(asked)
     in_role = [c for c in ranked if c.unit.role in wanted_roles]
     if in_role and "person" in asked.expects:
         # "Wer hat unterschrieben?" is answered by the signature and nothing else ("Wann wurde …
         # unterschrieben?" by the date line, through the role bonus).
-        return in_role[:calibration.max_units]
+        return in_role[:policy.max_units]
     best = ranked[0]
     # A list answer: the best unit is an item or the line introducing a list ("… wissen:").
     wants_list = "list" in asked.expects and (best.unit.item or best.unit.text.endswith(":"))
-    limit = calibration.max_list_units if wants_list else calibration.max_units
+    limit = policy.max_list_units if wants_list else policy.max_units
+    if asked.about_asking and best.unit.role == "question":
+        # "Was wollten die Grünen wissen?": the inquiry's questions, all of them where the
+        # question names no topic among them (``keep_ratio`` decides).
+        limit = policy.max_asked_units
     chosen = [best]
     for cand in ranked[1:]:
         if len(chosen) == limit:
@@ -287,18 +235,24 @@ def _select(candidates: list[_Candidate], asked: QuestionProfile,
         same_role = best.unit.role != "statement" and cand.unit.role == best.unit.role
         if same_list or same_role:
             chosen.append(cand)  # kept whole, even where items resemble each other
-        elif (cand.score >= calibration.keep_ratio * best.score
-              and all(_jaccard(cand.tokens, c.tokens) < 0.6 for c in chosen)):
+        elif (cand.score >= policy.keep_ratio * best.score
+              and not any(_repeats(cand, c, policy) for c in chosen)):
             chosen.append(cand)
     return chosen
 
 
-def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / len(a | b) if a | b else 1.0
+def _repeats(cand: _Candidate, chosen: _Candidate, policy: AnswerPolicy) -> bool:
+    """The same statement again, in an overlapping passage or a repeated paragraph of one
+    document. Alike sentences of two documents are two facts ("Bochum: 9 Stellen", "Borken: 12")."""
+    a, b = cand.tokens, chosen.tokens
+    alike = len(a & b) / len(a | b) if a | b else 1.0
+    return cand.source == chosen.source and alike >= policy.max_overlap
 
 
-def _compose(chosen: list[_Candidate], top: dict[int, Hit]) -> Extract:
-    """Best passage first, document order inside a passage; citations numbered as they appear."""
+def _compose(chosen: list[_Candidate], top: dict[int, Hit], name_places: bool = False) -> Extract:
+    """Best passage first, document order inside a passage; citations numbered as they appear.
+    ``name_places``: "unsere Stadt" with no home municipality set – each sentence says whose it
+    is ("Kreis Borken: …"), so that towns are never mixed silently."""
     first_seen = {c.hit_rank: i for i, c in reversed(list(enumerate(chosen)))}
     chosen.sort(key=lambda c: (first_seen[c.hit_rank], c.unit.order))
     numbers: dict[int, int] = {}
@@ -316,5 +270,8 @@ def _compose(chosen: list[_Candidate], top: dict[int, Hit]) -> Extract:
             citations[n - 1].page = record.page_at(offset)
         citations[n - 1].quotes.append(cand.unit.text)
         separator = "\n" if (cand.unit.item or cand.unit.role != "statement") and parts else " "
-        parts.append(f"{separator if parts else ''}{cand.unit.text} [{n}]")
+        body = top[cand.hit_rank].record.body
+        place = f"{body}: " if name_places and body else ""
+        separator = "\n" if place and parts else separator
+        parts.append(f"{separator if parts else ''}{place}{cand.unit.text} [{n}]")
     return Extract("".join(parts), False, citations)

@@ -7,6 +7,7 @@ names a town, a year, a party or a committee must be answered from a passage abo
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from assistant.german.dates import DATE_PATTERN
@@ -49,6 +50,9 @@ _OTHER_STATES = re.compile(
     r"(?<![\w-])(baden-wurttemberg|bayern|berlin|brandenburg|bremen|hamburg|hessen|"
     r"mecklenburg-vorpommern|niedersachsen|rheinland-pfalz|saarland|sachsen-anhalt|sachsen|"
     r"schleswig-holstein|thuringen)(?![\w-])")
+# "Unsere Stadt", "bei uns": the home municipality (KIM_KOMMUNE), where one is set.
+_OUR_PLACE = re.compile(r"\bunser(?:e[mnrs]?)? (?:stadt|kreis\w*|kommune|gemeinde|verwaltung)\b|"
+                        r"\bbei uns\b|\bhier vor ort\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
 # "Wie viele Case-Manager-Stellen …?" counts Stellen: the last capitalised word after "wie viele".
@@ -81,16 +85,22 @@ class QuestionProfile:
     committees: list[str] = field(default_factory=list)
     counted: str = ""  # the noun a "wie viele …?" question counts ("Stellen", "Menschen")
     nouns: list[str] = field(default_factory=list)  # capitalised words after the first, no places
+    ours: bool = False  # "unsere Stadt" with no home municipality set: name the place per sentence
 
 
-def profile(question: str) -> QuestionProfile:
+def profile(question: str, home: str = "") -> QuestionProfile:
+    """``home``: the municipality "unsere Stadt" and "bei uns" mean (KIM_KOMMUNE), or ""."""
     folded = " ".join(fold(question).split())
+    places = named_places(folded) + _OTHER_STATES.findall(folded)
+    ours = bool(_OUR_PLACE.search(folded)) and not places
+    if ours and home:
+        places, ours = named_places(fold(home)) or [fold(home)], False
     return QuestionProfile(
         expects=_expects(folded),
         about_asking=bool(_ABOUT_ASKING.search(question[:1].lower() + question[1:])),
         about_document=bool(_DOCUMENT_WORD.search(folded) and _DOCUMENT_DATE.search(folded)),
         statewide=bool(_STATEWIDE.search(folded)),
-        places=named_places(folded) + _OTHER_STATES.findall(folded), years=_YEAR.findall(folded),
+        places=places, years=_YEAR.findall(folded), ours=ours,
         numbers=[n for n in _NUMBER.findall(folded) if not _YEAR.fullmatch(n)],
         parties=[p for p, pattern in _PARTY_RE.items() if pattern.search(folded)],
         committees=[m.group(1) for m in _COMMITTEE.finditer(folded)],
@@ -128,16 +138,24 @@ def passage_matches(folded_passage: str, folded_document: str, asked: QuestionPr
 def passage_mismatch(folded_passage: str, folded_document: str, asked: QuestionProfile) -> str:
     """What a passage lacks of what the question names ("" when it fits): "other_place",
     "other_year", "missing_number", "other_party" or "other_committee". Places and years must
-    stand in the passage (its text, title, body or date); parties and committees anywhere in
-    its document, since a letter names its senders once, in the letterhead or the signature."""
+    stand in the passage (its text, title, body or date), one of them where the question names
+    several; parties and committees anywhere in its document, since a letter names its senders
+    once, in the letterhead or the signature."""
     checks = [
-        ("other_place", all(mentions(folded_passage, place) for place in asked.places)),
-        ("other_year", all(year in folded_passage for year in asked.years)),
+        # A question naming two places or years compares them: a passage needs one of them.
+        ("other_place", _one_of(mentions(folded_passage, place) for place in asked.places)),
+        ("other_year", _one_of(year in folded_passage for year in asked.years)),
         ("missing_number", all(_names_number(folded_passage, n) for n in asked.numbers)),
         ("other_party", all(_PARTY_RE[p].search(folded_document) for p in asked.parties)),
         ("other_committee", all(c in folded_document for c in asked.committees)),
     ]
     return next((reason for reason, fits in checks if not fits), "")
+
+
+def _one_of(found: Iterable[bool]) -> bool:
+    """True when nothing is named, else when one of the named things is found."""
+    found = list(found)
+    return not found or any(found)
 
 
 def _names_number(folded_text: str, number: str) -> bool:

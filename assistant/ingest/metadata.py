@@ -133,15 +133,15 @@ def find_body(text: str) -> str:
 
 
 def _letterhead_body(text: str) -> str:
-    """A Kreis or kreisfreie Stadt that opens the document ("Kreis Kleve – Vorlage …",
-    "Stadt Bochum | Der Oberbürgermeister")."""
-    head = text.lstrip()[:80]
-    for kreis in KREISE:
-        if head.startswith(kreis):
-            return kreis
-    for city in KREISFREIE_STAEDTE:
-        if head.startswith((f"Stadt {city}", city)):
-            return city
+    """A Kreis or kreisfreie Stadt that opens one of the first lines ("Kreis Kleve – Vorlage …",
+    "Stadt Bochum | Der Oberbürgermeister"), after a title or front matter perhaps."""
+    for line in [line.strip() for line in text.lstrip().splitlines()[:6]]:
+        for kreis in KREISE:
+            if line.startswith(kreis):
+                return kreis
+        for city in KREISFREIE_STAEDTE:
+            if line.startswith((f"Stadt {city}", city)):
+                return city
     return ""
 
 

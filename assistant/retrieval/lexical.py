@@ -13,6 +13,7 @@ import numpy as np
 from assistant.german.analysis import GermanAnalyzer
 from assistant.german.text import WORD
 from assistant.german.thesaurus import Thesaurus
+from assistant.policy import POLICY
 
 if TYPE_CHECKING:
     from bm25s import BM25
@@ -41,8 +42,6 @@ _ANALYZER_FILE = "analyzer.json"
 # b 0.75 → 0.6: passage MRR seeds 0.908 → 0.926, corpus 0.828 → 0.838). Short council passages
 # gain from less length normalisation.
 K1, B = 2.0, 0.6
-# A thesaurus mate standing in for a question word counts this much of it (see thesaurus.py).
-EXPANSION_WEIGHT = 0.5
 
 
 class LexicalIndex:
@@ -156,7 +155,7 @@ class LexicalIndex:
             # itself and its best (down-weighted) stand-in, never both.
             own = self._token_scores(token, mask)
             best = np.max([self._token_scores(m, mask) for m in mates], axis=0)
-            scores += np.maximum(own, EXPANSION_WEIGHT * best)
+            scores += np.maximum(own, POLICY.expansion_weight * best)
         return scores
 
     def _token_scores(self, token: str, mask: np.ndarray | None) -> np.ndarray:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answer.extractive import ABSTAIN_REASONS, Calibration, _own_coverages, extract_answer
+from assistant.answer.extractive import ABSTAIN_REASONS, _own_coverages, extract_answer
 from assistant.answer.models import ABSTAIN_TEXT
 from assistant.answer.units import Unit, answer_units
 from assistant.config import Settings
@@ -12,6 +12,7 @@ from assistant.engine import Assistant
 from assistant.evaluation.gold import is_question_sentence
 from assistant.german.text import fold
 from assistant.ingest.pipeline import ingest
+from assistant.policy import AnswerPolicy
 from assistant.records import ChunkRecord, document_key
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.lexical import LexicalIndex
@@ -72,7 +73,7 @@ def test_a_numbered_list_is_kept_whole(assistant: Assistant) -> None:
 )
 def test_abstains_when_the_documents_do_not_say_it(assistant: Assistant, question: str) -> None:
     answer = assistant.ask(question)
-    assert answer.abstained and answer.answer == ABSTAIN_TEXT
+    assert answer.abstained and answer.answer.startswith(ABSTAIN_TEXT)
     assert not answer.citations and answer.passages  # the closest passages are still shown
     assert answer.reason in ABSTAIN_REASONS  # and the answer says which check fired
 
@@ -158,7 +159,7 @@ def test_a_sentence_that_refers_back_shares_the_coverage_of_the_one_before() -> 
     units = (Unit("Die Neuordnung der Integrationsarbeit bietet Chancen.", 0),
              Unit("Diese sind allerdings mit Herausforderungen verbunden.", 1),
              Unit("Der Kreis tagt im Mai.", 2))
-    owns = _own_coverages(units, [0.6, 0.0, 0.0], Calibration(anaphor_share=0.5))
+    owns = _own_coverages(units, [0.6, 0.0, 0.0], AnswerPolicy(anaphor_share=0.5))
     assert owns == [0.6, 0.3, 0.0]
 
 
@@ -184,7 +185,7 @@ def test_several_nouns_no_document_uses_mean_another_topic() -> None:
 
     def ask(question: str, **calibration: int) -> bool:
         hits = [Hit(record, 1.0)]
-        return extract_answer(question, hits, lexical, documents, Calibration(**calibration)).abstained
+        return extract_answer(question, hits, lexical, documents, AnswerPolicy(**calibration)).abstained
 
     # One unknown noun may be a paraphrase; two name a topic the documents do not cover.
     question = "Wie hoch ist der Regelsatz beim Bürgergeld, den die Koordinierungsstelle erhält?"
@@ -210,3 +211,32 @@ def test_the_kleve_inquirys_questions_are_never_quoted_back(
         answer = assistant.ask(question)
         quotes = [(q, c.doc_type) for c in answer.citations for q in c.quotes]
         assert not any(is_question_sentence(q, t) for q, t in quotes), (question, answer.answer)
+
+
+def _towns() -> tuple[list[Hit], LexicalIndex, dict[str, str]]:
+    records = [ChunkRecord(id=body, text=text, source=f"{body}.md", corpus="c", title="Bericht",
+                           date="", year=2024, body=body, doc_type="Vorlage", reference="",
+                           visibility="", page=1, char_start=0, char_end=len(text), position=0)
+               for body, text in (("Kreis Borken", "Im Case Management arbeiten 12 Stellen."),
+                                  ("Bochum", "Im Case Management arbeiten 9 Stellen."))]
+    return ([Hit(r, 1.0) for r in records], LexicalIndex.build([r.index_text for r in records]),
+            {document_key(r): fold(r.text) for r in records})
+
+
+def test_our_town_is_the_configured_home_municipality() -> None:
+    extract = extract_answer("Wie viele Stellen hat unsere Stadt im Case Management?", *_towns(),
+                             home="Bochum")
+    assert "9 Stellen" in extract.answer and "12 Stellen" not in extract.answer
+
+
+def test_without_a_home_municipality_each_sentence_names_its_town() -> None:
+    extract = extract_answer("Wie viele Stellen hat unsere Stadt im Case Management?", *_towns())
+    lines = extract.answer.splitlines()
+    assert len(lines) == 2 and {line.split(":")[0] for line in lines} == {"Kreis Borken", "Bochum"}
+
+
+def test_another_towns_figure_is_withheld_and_named_as_what_exists() -> None:
+    extract = extract_answer("Wie viele Stellen hat Dortmund im Case Management?", *_towns())
+    assert extract.abstained and extract.reason == "other_place" and not extract.citations
+    assert extract.answer == (f"{ABSTAIN_TEXT} Die nächstliegenden Unterlagen betreffen andere "
+                              "Kommunen oder Jahre: Kreis Borken 2024, Bochum 2024.")
