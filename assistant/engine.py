@@ -8,6 +8,7 @@ from typing import Any
 
 from assistant.answer.extractive import extract_answer
 from assistant.answer.models import ABSTAIN_TEXT, Answer, Passage
+from assistant.answer.semantic import SentenceMeaning
 from assistant.config import Settings
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 from assistant.german.thesaurus import load_thesaurus
@@ -53,6 +54,9 @@ class Assistant:
         self.retriever = retriever
         self.notice = notice  # why retrieval is lexical, shown once
         self.documents = retriever.documents
+        # Semantic evidence for the answer, with the model the search uses (none when lexical).
+        embedder = retriever.embedder if retriever.mode != "lexical" else None
+        self.meaning = SentenceMeaning(embedder) if embedder is not None else None
 
     @classmethod
     def open(cls, settings: Settings) -> "Assistant":
@@ -90,7 +94,7 @@ class Assistant:
         hits = self.retriever.retrieve(question, max(k, 3), filters)
         retrieved = time.perf_counter()
         extract = extract_answer(question, hits, self.retriever.lexical, self.documents,
-                                 home=self.settings.kommune)
+                                 home=self.settings.kommune, meaning=self.meaning)
         done = time.perf_counter()
         # The passages the answer quotes are the best evidence found: they lead the list.
         cited = [c.chunk_id for c in extract.citations]

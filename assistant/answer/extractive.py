@@ -28,7 +28,9 @@ from assistant.answer.question import (
     named_places,
     profile,
     unit_kinds,
+    words_after_figures,
 )
+from assistant.answer.semantic import SentenceMeaning
 from assistant.answer.units import Unit, answer_units
 from assistant.german.text import fold
 from assistant.policy import POLICY, AnswerPolicy
@@ -71,10 +73,11 @@ def _abstain(reason: str) -> Extract:
 
 def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
                    documents: Mapping[str, str], policy: AnswerPolicy = POLICY,
-                   home: str = "") -> Extract:
+                   home: str = "", meaning: SentenceMeaning | None = None) -> Extract:
     """``documents`` maps ``document_key(record)`` to the folded text of the whole document;
-    ``home`` is the municipality "unsere Stadt" means (KIM_KOMMUNE), or "". Each check that
-    withholds the answer is named in ``checks.py`` and reports its reason."""
+    ``home`` is the municipality "unsere Stadt" means (KIM_KOMMUNE), or ""; ``meaning``, where
+    the model is at hand, adds semantic evidence. Each check that withholds the answer is named
+    in ``checks.py`` and reports its reason."""
     asked = profile(question, home)
     evidence = Evidence.of(question, asked, lexical, policy)
     if reason := off_topic(evidence, asked, lexical, policy):
@@ -91,6 +94,8 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
     if asked.about_asking and any(c.unit.role == "question" for c in candidates):
         # "Was wollten die Grünen wissen?" is answered by what they asked, and nothing else.
         candidates = [c for c in candidates if c.unit.role == "question"]
+    if meaning is not None:
+        _add_meaning(candidates, question, meaning, policy)
     chosen = _select(candidates, asked, policy)
     return _compose(chosen, top, asked.ours) if chosen else _abstain("no_sentence")
 
@@ -106,11 +111,26 @@ def _candidates(top: dict[int, Hit], context: dict[int, float], evidence: "Evide
         owns = _own_coverages(units, [evidence.coverage(u.text) for u in units], policy)
         for unit, own in zip(units, owns, strict=True):
             tokens = frozenset(lexical.analyzer.tokens(unit.text))
-            kinds = _kinds(unit, tokens, counted, asked)
+            kinds = _kinds(unit, tokens, counted, asked, lexical)
             if _unit_fits(unit, hit, asked, kinds):
                 score = _score(unit, kinds, own, context[rank], rank, asked, policy)
                 candidates.append(_Candidate(unit, rank, score, tokens, hit.record.source))
     return candidates
+
+
+def _add_meaning(candidates: list[_Candidate], question: str, meaning: SentenceMeaning,
+                 policy: AnswerPolicy) -> None:
+    """Reorder the best candidates by meaning: each gains up to ``semantic_weight``, by how close
+    it comes to the question among them. Only candidates that already answer by word evidence
+    take part, so the model reorders answers and never turns an abstention into one."""
+    able = sorted((c for c in candidates if c.score >= policy.min_unit_score),
+                  key=lambda c: -c.score)[:policy.semantic_shortlist]
+    if len(able) < 2:
+        return
+    sims = meaning.similarities(question, [c.unit.text for c in able])
+    spread = float(sims.max() - sims.min())
+    for cand, sim in zip(able, sims, strict=True):
+        cand.score += policy.semantic_weight * (float(sim - sims.min()) / spread if spread else 0.0)
 
 
 def _own_coverages(units: tuple[Unit, ...], owns: list[float],
@@ -134,28 +154,40 @@ def _own_coverages(units: tuple[Unit, ...], owns: list[float],
 
 
 def _counted_stems(asked: QuestionProfile, lexical: LexicalIndex) -> frozenset[str]:
-    """Stems of the noun a "wie viele …?" question counts: the word and its last compound part
-    ("Case-Manager-Stellen" → stell). Empty when the corpus never uses the noun."""
+    """Stems of the noun a "wie viele …?" question counts: the word, its last compound part
+    ("Case-Manager-Stellen" → stell) and their thesaurus mates ("Menschen" → person). Empty
+    when the corpus never uses the noun."""
     head = asked.counted.split("-")[-1]
-    tokens = lexical.analyzer.tokens(head) if head else []
-    stems = frozenset(t for t in (tokens[:1] + tokens[-1:]) if lexical.knows(t))
-    return stems
+    if not head:
+        return frozenset()
+    tokens = lexical.analyzer.tokens(head)
+    mates = frozenset().union(*lexical.expansions(head).values())
+    return frozenset(t for t in (tokens[:1] + tokens[-1:]) if lexical.knows(t)) | mates
 
 
 def _kinds(unit: Unit, tokens: frozenset[str], counted: frozenset[str],
-           asked: QuestionProfile) -> set[str]:
-    """The kinds of answer a unit holds. A number answers "wie viele Stellen?" only where the unit
-    names the counted noun (also as a compound's head) or counts some other thing (the documents
-    may count "Kreise" where the question says "Gebietskörperschaften"): a duration or an amount
-    of money counts no people.
+           asked: QuestionProfile, lexical: LexicalIndex) -> set[str]:
+    """The kinds of answer a unit holds. A number answers "wie viele Stellen?" where it counts
+    the counted noun ("11 Stellen"), or, in a sentence that does not name the noun, some other
+    thing (the documents may count "Kreise" where the question says "Gebietskörperschaften"). A
+    sentence that names the noun but counts something else ("Case Manager … bei zehn
+    Arbeitgebern") gives no count of it; a duration or an amount of money counts no people.
     A question about money ("Wie hoch ist das Gehalt?") is answered by an amount of money."""
     kinds = unit_kinds(unit.text)
     names_counted = any(t.endswith(stem) for t in tokens for stem in counted)  # Modellkommunen
-    if counted and not names_counted and not counts_things(unit.text):
-        kinds.discard("number")
+    if counted:
+        counts = _counts(unit.text, counted, lexical) if names_counted else counts_things(unit.text)
+        if not counts:
+            kinds.discard("number")
     if "amount" in asked.expects and "amount" not in kinds:
         kinds.discard("number")  # "Wie hoch ist das Gehalt?" wants money, not "12 Stellen"
     return kinds
+
+
+def _counts(text: str, counted: frozenset[str], lexical: LexicalIndex) -> bool:
+    """Does a figure in the text count the counted noun (within the three words after it)?"""
+    return any(t.endswith(stem) for words in words_after_figures(text)
+               for t in lexical.analyzer.tokens(words) for stem in counted)
 
 
 def _unit_fits(unit: Unit, hit: Hit, asked: QuestionProfile, kinds: set[str]) -> bool:

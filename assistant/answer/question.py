@@ -21,7 +21,8 @@ _INTENTS = {
     "number": r"wie ?viel|wie hoch|wie lange|wie gross|\bhohe\b|betrag|prozent|anzahl|summe\b|"
               r"welche \w*nummer|wie oft|mit wie",
     "amount": r"wie ?viel geld|\bgeld\b|betrag|summe\b|gehalt|\bkosten\b|gebuhr|\beuro\b|"
-              r"wie teuer|verdien",
+              r"wie teuer|verdien|\bbezahl|kostet|pauschale|zuschuss|zuwendung|"
+              r"eigenanteil|forder(ung|mittel|summe|betrag)\b|landesmittel",
     "section": r"paragra(f|ph)|in welche[mr]? (vorschrift|norm|bestimmung)",
     "list": r"^(welche|was|wer)\b.*\b(fragen|punkte|aspekte|aufgaben|mitglieder|akteure|"
             r"institutionen|bausteine|teile|voraussetzungen|themen|funktionen)\b",
@@ -96,7 +97,7 @@ def profile(question: str, home: str = "") -> QuestionProfile:
     if ours and home:
         places, ours = named_places(fold(home)) or [fold(home)], False
     return QuestionProfile(
-        expects=_expects(folded),
+        expects=_expects(folded, question),
         about_asking=bool(_ABOUT_ASKING.search(question[:1].lower() + question[1:])),
         about_document=bool(_DOCUMENT_WORD.search(folded) and _DOCUMENT_DATE.search(folded)),
         statewide=bool(_STATEWIDE.search(folded)),
@@ -115,8 +116,14 @@ def _nouns(question: str) -> list[str]:
     return [w for w in words if w[0].isupper() and not named_places(fold(w))]
 
 
-def _expects(folded: str) -> set[str]:
+# "zahlt" asks about money, "zählt" counts: told apart before folding.
+_PAYS = re.compile(r"\bzahl(t|en|te|ten)\b")
+
+
+def _expects(folded: str, question: str) -> set[str]:
     expects = {kind for kind, pattern in _INTENT_RE.items() if pattern.search(folded)}
+    if _PAYS.search(question.lower()):
+        expects.add("amount")
     if "number" not in expects:
         expects.discard("amount")  # "… um Geld zu bekommen?" asks for no figure
     return expects
@@ -178,6 +185,17 @@ _COUNT = re.compile(
     r"(?<![\w.,])(?:\d+(?:[.,]\d+)*|[Zz]wei|[Dd]rei|[Vv]ier|[Ff]ünf|[Ss]echs|[Ss]ieben|[Aa]cht|"
     r"[Nn]eun|[Zz]ehn|[Ee]lf|[Zz]wölf|[Zz]wanzig|[Hh]undert)\s+"
     r"(?!(?:Jahr|Monat|Woche|Tag|Stunde|Euro|Mio|Million|Milliarde|Mrd|Prozent)\w*)[A-ZÄÖÜ]")
+
+
+# A figure and the (up to three) words after it: what it counts ("389 Personen aus …",
+# "elf Case Managerinnen", "9,5 VZÄ").
+_FIGURE_WORDS = re.compile(
+    r"(?<![\w.,])(?:\d+(?:[.,]\d+)*|[Zz]wei|[Dd]rei|[Vv]ier|[Ff]ünf|[Ss]echs|[Ss]ieben|[Aa]cht|"
+    r"[Nn]eun|[Zz]ehn|[Ee]lf|[Zz]wölf|[Zz]wanzig|[Hh]undert)\s+((?:[^\s\d]+\s+){0,2}[^\s\d]+)")
+
+
+def words_after_figures(unit: str) -> list[str]:
+    return _FIGURE_WORDS.findall(unit)
 
 
 def counts_things(unit: str) -> bool:
