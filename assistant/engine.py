@@ -86,7 +86,10 @@ class Assistant:
         )
 
     def ask(self, question: str, top_k: int | None = None,
-            filters: dict[str, Any] | None = None, qid: str | None = None) -> Answer:
+            filters: dict[str, Any] | None = None, qid: str | None = None,
+            home: str | None = None) -> Answer:
+        """``home``: the municipality "unsere Stadt" means for this question (the chat's setting);
+        None: ``KIM_KOMMUNE``."""
         question = self.check_question(question)
         filters = parse_filters(filters or {})
         k = top_k or self.settings.top_k
@@ -94,7 +97,8 @@ class Assistant:
         hits = self.retriever.retrieve(question, max(k, 3), filters)
         retrieved = time.perf_counter()
         extract = extract_answer(question, hits, self.retriever.lexical, self.documents,
-                                 home=self.settings.kommune, meaning=self.meaning)
+                                 home=self.settings.kommune if home is None else home,
+                                 meaning=self.meaning)
         done = time.perf_counter()
         # The passages the answer quotes are the best evidence found: they lead the list.
         cited = [c.chunk_id for c in extract.citations]

@@ -32,6 +32,7 @@ from assistant.answer.question import (
 )
 from assistant.answer.semantic import SentenceMeaning
 from assistant.answer.units import Unit, answer_units
+from assistant.german.analysis import masculine_stem
 from assistant.german.text import fold
 from assistant.policy import POLICY, AnswerPolicy
 from assistant.retrieval.hybrid import Hit
@@ -95,7 +96,7 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
         # "Was wollten die Grünen wissen?" is answered by what they asked, and nothing else.
         candidates = [c for c in candidates if c.unit.role == "question"]
     if meaning is not None:
-        _add_meaning(candidates, question, meaning, policy)
+        _add_meaning(candidates, question, meaning, asked, policy)
     chosen = _select(candidates, asked, policy)
     return _compose(chosen, top, asked.ours) if chosen else _abstain("no_sentence")
 
@@ -119,18 +120,21 @@ def _candidates(top: dict[int, Hit], context: dict[int, float], evidence: "Evide
 
 
 def _add_meaning(candidates: list[_Candidate], question: str, meaning: SentenceMeaning,
-                 policy: AnswerPolicy) -> None:
-    """Reorder the best candidates by meaning: each gains up to ``semantic_weight``, by how close
-    it comes to the question among them. Only candidates that already answer by word evidence
-    take part, so the model reorders answers and never turns an abstention into one."""
+                 asked: QuestionProfile, policy: AnswerPolicy) -> None:
+    """Reorder the best candidates by meaning: each loses ``semantic_weight`` times the distance
+    in cosine similarity to the closest of them. Sentences the model finds about equally close
+    keep their order by words; only candidates that already answer by word evidence take part,
+    so the model never turns an abstention into an answer. Letter parts asked for by their role
+    ("Wer hat unterschrieben?") are no matter of meaning and are left alone."""
+    if _wanted_roles(asked):
+        return
     able = sorted((c for c in candidates if c.score >= policy.min_unit_score),
                   key=lambda c: -c.score)[:policy.semantic_shortlist]
     if len(able) < 2:
         return
     sims = meaning.similarities(question, [c.unit.text for c in able])
-    spread = float(sims.max() - sims.min())
     for cand, sim in zip(able, sims, strict=True):
-        cand.score += policy.semantic_weight * (float(sim - sims.min()) / spread if spread else 0.0)
+        cand.score -= policy.semantic_weight * float(sims.max() - sim)
 
 
 def _own_coverages(units: tuple[Unit, ...], owns: list[float],
@@ -174,7 +178,8 @@ def _kinds(unit: Unit, tokens: frozenset[str], counted: frozenset[str],
     Arbeitgebern") gives no count of it; a duration or an amount of money counts no people.
     A question about money ("Wie hoch ist das Gehalt?") is answered by an amount of money."""
     kinds = unit_kinds(unit.text)
-    names_counted = any(t.endswith(stem) for t in tokens for stem in counted)  # Modellkommunen
+    names_counted = any(masculine_stem(t).endswith(stem)  # Modellkommunen, Managerinnen
+                        for t in tokens for stem in counted)
     if counted:
         counts = _counts(unit.text, counted, lexical) if names_counted else counts_things(unit.text)
         if not counts:
@@ -186,7 +191,7 @@ def _kinds(unit: Unit, tokens: frozenset[str], counted: frozenset[str],
 
 def _counts(text: str, counted: frozenset[str], lexical: LexicalIndex) -> bool:
     """Does a figure in the text count the counted noun (within the three words after it)?"""
-    return any(t.endswith(stem) for words in words_after_figures(text)
+    return any(masculine_stem(t).endswith(stem) for words in words_after_figures(text)
                for t in lexical.analyzer.tokens(words) for stem in counted)
 
 

@@ -209,3 +209,11 @@ def _common_prefix(a: str, b: str) -> str:
             break
         n += 1
     return a[:n]
+
+
+def masculine_stem(token: str) -> str:
+    """The stem of a feminine form as Snowball stems the masculine one: "managerinn" (Managerinnen)
+    → "manag" (Manager), "beraterinn" → "berat". Snowball leaves the -in/-innen suffix on."""
+    if token.endswith("erinn"):
+        return token[:-5]
+    return token[:-3] if token.endswith("inn") else token

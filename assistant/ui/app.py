@@ -14,6 +14,7 @@ from assistant.ui.service import ChatService
 from assistant.ui.uploads import ACCEPTED
 
 ALL = "Alle"
+NO_HOME = "– keine –"  # no home municipality: "unsere Stadt" is answered per municipality
 DOC_COLUMNS = ["Titel", "Kommune / Gremium", "Datum", "Typ", "Passagen", "Datei"]
 EXAMPLES = ["Wer ist Mitglied der Lenkungsgruppe?",
             "Wie viel Geld stand 2022 im Landeshaushalt für KIM bereit?",
@@ -74,6 +75,10 @@ def _chat_tab(service: ChatService, turns: gr.State) -> dict[str, Any]:
                 year_to = gr.Dropdown(years, value=ALL, label="Jahr bis", elem_id="filter-bis",
                                       min_width=100)
             reset = gr.Button("Filter zurücksetzen", size="sm")
+            home = gr.Dropdown([NO_HOME, *choices["body"]], label="Unsere Kommune",
+                               value=service.settings.kommune or NO_HOME, allow_custom_value=True,
+                               info="Für Fragen wie „Wie viel Geld bekommt unsere Stadt?“",
+                               elem_id="heimatkommune")
             gr.Markdown("### Mitnehmen")
             # Gradio's own copy icon would sit inside the <label> and steal it from the text
             # field (screen readers then announce an unlabelled field): a separate button instead.
@@ -85,8 +90,8 @@ def _chat_tab(service: ChatService, turns: gr.State) -> dict[str, Any]:
             new_chat = gr.Button("Neues Gespräch", elem_id="neu")
     filters = [doc_type, body, year_from, year_to]
     respond = _respond(service)
-    question.submit(respond, [question, turns, *filters], [chatbot, turns, question, copy_text, export],
-                    api_visibility="private")
+    question.submit(respond, [question, turns, home, *filters],
+                    [chatbot, turns, question, copy_text, export], api_visibility="private")
     reset.click(lambda: [ALL] * 4, None, filters, api_visibility="private")
     copy.click(None, copy_text, None, js=COPY_JS)
     def forget() -> tuple[Any, ...]:
@@ -99,11 +104,12 @@ def _chat_tab(service: ChatService, turns: gr.State) -> dict[str, Any]:
 
 
 def _respond(service: ChatService) -> Any:
-    def respond(question: str, turns: list[Turn], doc_type: str, body: str, year_from: str,
-                year_to: str) -> tuple[Any, ...]:
+    def respond(question: str, turns: list[Turn], home: str, doc_type: str, body: str,
+                year_from: str, year_to: str) -> tuple[Any, ...]:
         previous = turns[-1].searched if turns else None
         try:
-            answer = service.ask(question, previous, _filters(doc_type, body, year_from, year_to))
+            answer = service.ask(question, previous, _filters(doc_type, body, year_from, year_to),
+                                 "" if home == NO_HOME else home)
         except KimError as err:
             gr.Warning(str(err))
             return gr.skip(), gr.skip(), question, gr.skip(), gr.skip()

@@ -82,11 +82,13 @@ class ChatService:
     def assistant(self) -> Assistant:
         return self._assistant  # read once per request: a swap never changes it mid-answer
 
-    def ask(self, question: str, previous: str | None, filters: dict[str, Any]) -> Answer:
-        """Answer ``question``; a follow-up ("Und in Kleve?") is completed from ``previous``."""
+    def ask(self, question: str, previous: str | None, filters: dict[str, Any],
+            home: str | None = None) -> Answer:
+        """Answer ``question``; a follow-up ("Und in Kleve?") is completed from ``previous``;
+        ``home`` is the chat's "Unsere Kommune" (None: KIM_KOMMUNE)."""
         assistant = self.assistant
         question = assistant.check_question(question)
-        return assistant.ask(resolve(question, previous), filters=parse_filters(filters))
+        return assistant.ask(resolve(question, previous), filters=parse_filters(filters), home=home)
 
     def status(self) -> Status:
         return self.assistant.status()

@@ -240,3 +240,14 @@ def test_another_towns_figure_is_withheld_and_named_as_what_exists() -> None:
     assert extract.abstained and extract.reason == "other_place" and not extract.citations
     assert extract.answer == (f"{ABSTAIN_TEXT} Die nächstliegenden Unterlagen betreffen andere "
                               "Kommunen oder Jahre: Kreis Borken 2024, Bochum 2024.")
+
+
+@pytest.mark.parametrize(("text", "answered"), [
+    ("Im Kreis arbeiten elf Case Managerinnen und Case Manager.", True),
+    # the figure counts employers, not the Case Managers the sentence also names
+    ("Die Case Managerinnen und Case Manager arbeiten bei zehn verschiedenen Arbeitgebern, "
+     "teils befristet.", False),
+])
+def test_a_count_must_count_what_is_asked_for(text: str, answered: bool) -> None:
+    extract = extract_answer("Wie viele Case Manager arbeiten befristet im Kreis?", *_one_passage(text))
+    assert extract.abstained is not answered

@@ -76,6 +76,16 @@ def test_filter_restricts_the_sources(chat: ChatPage) -> None:
     assert dates and all(".2021" in line or ".2020" in line for line in dates), dates
 
 
+def test_our_town_is_the_municipality_chosen_in_the_chat(chat: ChatPage) -> None:
+    question = "Wer hat die Anfrage in unserem Kreis unterzeichnet?"
+    chat.choose("Unsere Kommune", "Kreis Kleve")
+    chat.ask(question)
+    assert chat.last_answer().startswith("Andreas Mayer")
+    chat.choose("Unsere Kommune", "– keine –")
+    chat.ask(question)  # no home municipality: each sentence says whose it is
+    assert chat.last_answer().startswith("Kreis Kleve: Andreas Mayer")
+
+
 def test_follow_up_carries_the_subject(chat: ChatPage) -> None:
     chat.ask("Welche Fragen stellen die Fraktionen in Mülheim zum Steuerungsgremium?")
     chat.ask("Und im Kreis Kleve?")
