@@ -97,7 +97,7 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
         candidates = [c for c in candidates if c.unit.role == "question"]
     if meaning is not None:
         _add_meaning(candidates, question, meaning, asked, policy)
-    chosen = _select(candidates, asked, policy)
+    chosen = _with_list_items(_select(candidates, asked, policy), top, policy)
     return _compose(chosen, top, asked.ours) if chosen else _abstain("no_sentence")
 
 
@@ -276,6 +276,26 @@ def _select(candidates: list[_Candidate], asked: QuestionProfile,
               and not any(_repeats(cand, c, policy) for c in chosen)):
             chosen.append(cand)
     return chosen
+
+
+def _with_list_items(chosen: list[_Candidate], top: dict[int, Hit],
+                     policy: AnswerPolicy) -> list[_Candidate]:
+    """A chosen line that announces a list ("Einzelne Kommunen setzen eigene Schwerpunkte:") is
+    quoted with the items that follow it, never dangling."""
+    result = list(chosen)
+    quoted = {(c.hit_rank, c.unit.order) for c in chosen}
+    for head in chosen:
+        if not head.unit.text.endswith(":"):
+            continue
+        record = top[head.hit_rank].record
+        units = answer_units(record.text, asks=record.doc_type in ASKING_TYPES)
+        for unit in units[head.unit.order + 1:head.unit.order + 1 + policy.max_list_units]:
+            if not unit.item:
+                break
+            if (head.hit_rank, unit.order) not in quoted:
+                quoted.add((head.hit_rank, unit.order))
+                result.append(_Candidate(unit, head.hit_rank, 0.0, frozenset(), head.source))
+    return result
 
 
 def _repeats(cand: _Candidate, chosen: _Candidate, policy: AnswerPolicy) -> bool:

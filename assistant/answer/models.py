@@ -21,6 +21,7 @@ class Passage:
     date: str = ""
     doc_type: str = ""
     corpus: str = ""
+    reference: str = ""  # the Vorlage or Drucksache number ("12/1147")
     quotes: list[str] = field(default_factory=list)  # the sentences the answer took from it
 
     @classmethod
@@ -28,7 +29,7 @@ class Passage:
         return cls(n=n, chunk_id=record.id, source=record.source, title=record.title,
                    page=record.page, text=record.text, score=round(float(score), 4),
                    body=record.body, date=record.date, doc_type=record.doc_type,
-                   corpus=record.corpus)
+                   corpus=record.corpus, reference=record.reference)
 
 
 @dataclass

@@ -13,9 +13,11 @@ from assistant.german.places import KREISE, KREISFREIE_STAEDTE, all_place_names,
 log = logging.getLogger(__name__)
 
 # Raised when the metadata read from the same text changes: passage headers carry it (2: only a
-# place of the gazetteer names the municipality; the letterhead first).
-METADATA_FORMAT = 2
-DOC_TYPES = ("Anfrage", "Antrag", "Vorlage", "Konzept", "Gesetz", "Überblick", "Sonstiges")
+# place of the gazetteer names the municipality; the letterhead first. 3: Niederschrift and
+# Pressemitteilung are types of their own; Vorlage numbers like "XI/2024/0187").
+METADATA_FORMAT = 3
+DOC_TYPES = ("Anfrage", "Antrag", "Vorlage", "Niederschrift", "Pressemitteilung", "Konzept",
+             "Gesetz", "Überblick", "Sonstiges")
 
 _LABELLED_DATE = re.compile(rf"Datum\s*:?\s*(?:{DATE_PATTERN})", re.IGNORECASE)
 _KREISTAG = re.compile(rf"Kreistag(?:sfraktion)?\s+(?:des\s+Kreises\s+)?(?P<name>{PLACE_NAME})")
@@ -26,17 +28,22 @@ _COMPARISON = re.compile(
     r"\s+(?:[\w\-]+(?:,|\s+und|\s+sowie)\s+)*$"
 )
 _GENERIC_PLACES = {"stadt", "gemeinde", "kreis", "ort", "datum", "den", "am"}
+# The number of a Vorlage or Drucksache as councils write it: "12/1147", "XI/2024/0187",
+# "V/0398/2024", "SV-10-0871", "35102-24", "17.0412".
 _REFERENCE = re.compile(
-    r"(?:Nr\.|Drucksache|Drs\.|Vorlage)\s*:?\s*(?P<ref>[A-Z]{0,4}\s?\d{1,4}/\d{1,5}(?:[-/]\d{1,4})?)"
+    r"(?:Nr\.|Drucksache|Drs\.|Vorlage)\s*:?\s*"
+    r"(?P<ref>[A-Z]{0,4}[\s/-]?\d{1,5}(?:[./-]\d{1,5}){1,2})(?![\d.])"
 )
 _NOT_PUBLIC = re.compile(r"\bnicht[\s-]?öffentlich", re.IGNORECASE)
 # Order matters only for ties at the same position; the earliest keyword in the head wins.
 _TYPE_KEYWORDS = [
+    (r"niederschrift|sitzungsprotokoll", "Niederschrift"),
+    (r"pressemitteilung|presseinformation|pressemeldung|pressestelle", "Pressemitteilung"),
     (r"anfrage", "Anfrage"), (r"vorschlag", "Anfrage"), (r"antrag", "Antrag"),
     (r"mitteilungsvorlage|beschlussvorlage|vorlage|mitteilung|beantwortung|stellungnahme|bericht",
      "Vorlage"),
     (r"handlungskonzept|konzept", "Konzept"),
-    (r"gesetz|verordnung|richtlinie", "Gesetz"),
+    (r"gesetz|verordnung|richtlinie|förderbestimmung", "Gesetz"),
 ]
 _TYPE_RE = re.compile("|".join(f"(?P<t{i}>{p})" for i, (p, _) in enumerate(_TYPE_KEYWORDS)),
                       re.IGNORECASE)

@@ -73,7 +73,8 @@ def _source_block(passage: Passage, link: DocLink) -> str:
 
 
 def describe(passage: Passage) -> str:
-    parts = [passage.body, german_date(passage.date), passage.doc_type]
+    kind = f"{passage.doc_type} {passage.reference}" if passage.reference else passage.doc_type
+    parts = [passage.body, german_date(passage.date), kind]
     return " · ".join(p for p in parts if p) or passage.source
 
 

@@ -251,3 +251,14 @@ def test_another_towns_figure_is_withheld_and_named_as_what_exists() -> None:
 def test_a_count_must_count_what_is_asked_for(text: str, answered: bool) -> None:
     extract = extract_answer("Wie viele Case Manager arbeiten befristet im Kreis?", *_one_passage(text))
     assert extract.abstained is not answered
+
+
+def test_a_list_head_is_quoted_with_its_items() -> None:
+    text = ("Einzelne Kommunen setzen eigene Schwerpunkte bei den Zielgruppen:\n"
+            "- junge Erwachsene zwischen 18 und 27 Jahren\n- Menschen mit Duldung\n"
+            "Die Lenkungsgruppe tagt zweimal im Jahr.")
+    extract = extract_answer("Welche Schwerpunkte setzen die Kommunen bei den Zielgruppen?",
+                             *_one_passage(text), policy=AnswerPolicy(max_units=1))
+    assert extract.answer.splitlines() == [
+        "Einzelne Kommunen setzen eigene Schwerpunkte bei den Zielgruppen: [1]",
+        "- junge Erwachsene zwischen 18 und 27 Jahren [1]", "- Menschen mit Duldung [1]"]

@@ -75,3 +75,16 @@ def test_front_matter_fields_win(tmp_path: Path) -> None:
                              "body": "Land Nordrhein-Westfalen"})
     assert (meta.title, meta.doc_type, meta.date) == ("KIM-Überblick", "Überblick", "2024-02-21")
     assert meta.body == "Land Nordrhein-Westfalen"
+
+
+@pytest.mark.parametrize(("head", "doc_type", "reference"), [
+    ("Kreis Kleve – Vorlage XI/2024/0187\nArt: Mitteilungsvorlage", "Vorlage", "XI/2024/0187"),
+    ("Niederschrift über die 24. Sitzung des Integrationsrates\nzu Drucksache 6172/2020-2025",
+     "Niederschrift", "6172/2020-2025"),
+    ("Stadt Solingen – Pressemitteilung\nDas Kommunale Integrationsmanagement …", "Pressemitteilung",
+     ""),
+    ("Mitteilungsvorlage Drucksache Nr. 35102-24", "Vorlage", "35102-24"),
+])
+def test_council_genres_and_their_numbers(head: str, doc_type: str, reference: str) -> None:
+    meta = extract_metadata(head, "x")
+    assert (meta.doc_type, meta.reference) == (doc_type, reference)

@@ -68,3 +68,12 @@ def test_thesaurus_stand_ins_are_shown_with_the_answer() -> None:
     assert note in render.plain_text(turn)
     assert note in render.conversation_markdown([turn])
     assert "statt" not in render.answer_markdown(answered())  # nothing substituted, nothing said
+
+
+def test_source_card_names_the_vorlage_number() -> None:
+    cited = passage(1, "Der Kreis plant 12 Stellen.", ["Der Kreis plant 12 Stellen."])
+    cited.doc_type, cited.reference = "Vorlage", "XI/2024/0187"
+    answer = Answer(question="?", answer="Der Kreis plant 12 Stellen. [1]", abstained=False,
+                    retrieval="lexical", citations=[cited], passages=[cited])
+    block = render.sources_markdown(answer, lambda p: "/dokument/x")
+    assert "Kreis Kleve · 23.11.2023 · Vorlage XI/2024/0187 · S. 2" in block
