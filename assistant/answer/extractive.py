@@ -97,7 +97,7 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
         candidates = [c for c in candidates if c.unit.role == "question"]
     if meaning is not None:
         _add_meaning(candidates, question, meaning, asked, policy)
-    chosen = _with_list_items(_select(candidates, asked, policy), top, policy)
+    chosen = _with_list_items(_select(candidates, asked, policy), top, asked, policy)
     return _compose(chosen, top, asked.ours) if chosen else _abstain("no_sentence")
 
 
@@ -278,10 +278,11 @@ def _select(candidates: list[_Candidate], asked: QuestionProfile,
     return chosen
 
 
-def _with_list_items(chosen: list[_Candidate], top: dict[int, Hit],
+def _with_list_items(chosen: list[_Candidate], top: dict[int, Hit], asked: QuestionProfile,
                      policy: AnswerPolicy) -> list[_Candidate]:
     """A chosen line that announces a list ("Einzelne Kommunen setzen eigene Schwerpunkte:") is
-    quoted with the items that follow it, never dangling."""
+    quoted with the items that follow it, never dangling – unless the items are questions and
+    the question is not about what was asked."""
     result = list(chosen)
     quoted = {(c.hit_rank, c.unit.order) for c in chosen}
     for head in chosen:
@@ -290,7 +291,7 @@ def _with_list_items(chosen: list[_Candidate], top: dict[int, Hit],
         record = top[head.hit_rank].record
         units = answer_units(record.text, asks=record.doc_type in ASKING_TYPES)
         for unit in units[head.unit.order + 1:head.unit.order + 1 + policy.max_list_units]:
-            if not unit.item:
+            if not unit.item or (unit.role == "question" and not asked.about_asking):
                 break
             if (head.hit_rank, unit.order) not in quoted:
                 quoted.add((head.hit_rank, unit.order))

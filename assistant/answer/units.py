@@ -79,7 +79,17 @@ def answer_units(text: str, asks: bool = False) -> tuple[Unit, ...]:
             units.append(Unit(line, len(units)))
         else:
             _add_sentences(units, line)
-    return tuple(units)
+    return _heads_of_questions(units)
+
+
+def _heads_of_questions(units: list[Unit]) -> tuple[Unit, ...]:
+    """A line announcing questions ("Wir bitten um Beantwortung der folgenden Fragen:") asks with
+    them."""
+    return tuple(
+        Unit(u.text, u.order, u.item, "question")
+        if (u.role == "statement" and u.text.endswith(":") and i + 1 < len(units)
+            and units[i + 1].role == "question") else u
+        for i, u in enumerate(units))
 
 
 def _add_sentences(units: list[Unit], line: str) -> None:

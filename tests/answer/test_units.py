@@ -62,3 +62,8 @@ def test_an_inquirys_numbered_items_ask_even_without_a_question_mark() -> None:
     text = "2. Bei welchen Tragern sind die Case Manager beschaftigt\n3. Wie hoch sind die Mittel"
     assert {u.role for u in answer_units(text, asks=True)} == {"question"}
     assert {u.role for u in answer_units(text)} == {"statement"}  # a report's numbered sections
+
+
+def test_a_line_announcing_questions_asks_with_them() -> None:
+    text = "Wir bitten um Beantwortung der folgenden Fragen:\n1. Wie viele Stellen gibt es?"
+    assert [u.role for u in answer_units(text, asks=True)] == ["question", "question"]
