@@ -43,6 +43,8 @@ from assistant.retrieval.lexical import LexicalIndex
 ASKING_TYPES = ("Anfrage",)
 _STATE_LEVEL = re.compile(r"\bland(es)?\b|landes\w+|\bnrw\b|nordrhein-westfalen")
 _ROLE_FOR = {"signed": "signature", "addressed": "addressee"}
+# A sentence opening with a personal pronoun continues the one before ("Es ist …", "Sie tagt …").
+_PRONOUN_START = re.compile(r"^(?:Es|Er|Sie|Ihr|Ihre[mnrs]?|Sein|Seine[mnrs]?)\b")
 # Demonstratives and pronominal adverbs that refer to the sentence before.
 _REFERS_BACK = re.compile(r"\b(?:[Dd]ies(?:e[mnrs]?)?|[Ss]olche[mnrs]?|[Hh]ierf(?:ü|u)r|[Hh]ierzu|"
                           r"[Dd]af(?:ü|u)r|[Dd]abei|[Dd]avon)\b")
@@ -96,7 +98,7 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
         # "Was wollten die Grünen wissen?" is answered by what they asked, and nothing else.
         candidates = [c for c in candidates if c.unit.role == "question"]
     if meaning is not None:
-        _add_meaning(candidates, question, meaning, asked, policy)
+        _add_meaning(candidates, question, meaning, top, asked, policy)
     chosen = _with_list_items(_select(candidates, asked, policy), top, asked, policy)
     return _compose(chosen, top, asked.ours) if chosen else _abstain("no_sentence")
 
@@ -120,7 +122,7 @@ def _candidates(top: dict[int, Hit], context: dict[int, float], evidence: "Evide
 
 
 def _add_meaning(candidates: list[_Candidate], question: str, meaning: SentenceMeaning,
-                 asked: QuestionProfile, policy: AnswerPolicy) -> None:
+                 top: dict[int, Hit], asked: QuestionProfile, policy: AnswerPolicy) -> None:
     """Reorder the best candidates by meaning: each loses ``semantic_weight`` times the distance
     in cosine similarity to the closest of them. Sentences the model finds about equally close
     keep their order by words; only candidates that already answer by word evidence take part,
@@ -132,9 +134,20 @@ def _add_meaning(candidates: list[_Candidate], question: str, meaning: SentenceM
                   key=lambda c: -c.score)[:policy.semantic_shortlist]
     if len(able) < 2:
         return
-    sims = meaning.similarities(question, [c.unit.text for c in able])
+    sims = meaning.similarities(question, [_with_antecedent(c, top) for c in able])
     for cand, sim in zip(able, sims, strict=True):
         cand.score -= policy.semantic_weight * float(sims.max() - sim)
+
+
+def _with_antecedent(cand: _Candidate, top: dict[int, Hit]) -> str:
+    """A sentence that points back ("Es ist bei … angesiedelt") means what it says together with
+    the sentence before it."""
+    text = cand.unit.text
+    if cand.unit.order == 0 or not (_REFERS_BACK.search(text) or _PRONOUN_START.match(text)):
+        return text
+    record = top[cand.hit_rank].record
+    units = answer_units(record.text, asks=record.doc_type in ASKING_TYPES)
+    return f"{units[cand.unit.order - 1].text} {text}"
 
 
 def _own_coverages(units: tuple[Unit, ...], owns: list[float],
