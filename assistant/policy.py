@@ -31,7 +31,7 @@ class AnswerPolicy:
     type_bonus: float = 0.2  # a sentence with the kind of answer asked for (person/date/number)
     role_bonus: float = 0.5  # the signature for "who signed", the salutation for "to whom"
     # Meaning (the multilingual model): the best candidates by words are reordered by it.
-    semantic_weight: float = 2.0  # score lost per unit of cosine below the closest candidate
+    semantic_weight: float = 1.0  # score lost per unit of cosine below the closest candidate
     semantic_shortlist: int = 8  # so many candidates are embedded (about 14 ms each here)
     # Sentences that inherit coverage from the one they continue.
     anaphor_share: float = 0.5  # of the previous sentence's coverage, for one that refers back

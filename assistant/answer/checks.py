@@ -24,6 +24,7 @@ ABSTAIN_REASONS = {
     "missing_number": "no top passage names the figure the question names (Baustein 2, S 12)",
     "other_party": "no top document is from the party the question names",
     "other_committee": "no top document concerns the committee the question names",
+    "other_document": "no top document is the Vorlage or Drucksache the question names",
     "weak_evidence": "the best passage covers too little of the question",
     "no_sentence": "no sentence of the top passages answers the kind of question asked",
 }

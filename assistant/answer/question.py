@@ -56,6 +56,10 @@ _OUR_PLACE = re.compile(r"\bunser(?:e[mnrs]?)? (?:stadt|kreis\w*|kommune|gemeind
                         r"\bbei uns\b|\bhier vor ort\b")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])")
+# A document named by its number ("laut Vorlage V/0398/2024", "Drucksache Nr. 35102-24"): the
+# number names the document, and the passage need not repeat it – its document must hold it.
+_DOCUMENT_NUMBER = re.compile(r"\b(?:\w*vorlage|drucksache|drs\.)(?:-?nr\.?)?\s*(?:nr\.?)?\s*:?\s*"
+                              r"([a-z]{0,4}[\s/-]?\d{1,5}(?:[./-]\d{1,5}){1,2})(?![\d])")
 # "Wie viele Case-Manager-Stellen …?" counts Stellen: the last capitalised word after "wie viele".
 _COUNTED = re.compile(r"\b[Ww]ie ?viele[nm]?\s+((?:[A-ZÄÖÜ][\w-]*\s+){0,2}[A-ZÄÖÜ][\w-]*)")
 # OCR turns "Bündnis 90/Die Grünen" into "Bindnis 90/Die Grinen": one letter may be wrong.
@@ -82,6 +86,7 @@ class QuestionProfile:
     places: list[str] = field(default_factory=list)  # folded place names the question names
     years: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)  # other figures named ("Baustein 2", "S 12")
+    documents: list[str] = field(default_factory=list)  # document numbers named ("12/1147")
     parties: list[str] = field(default_factory=list)
     committees: list[str] = field(default_factory=list)
     counted: str = ""  # the noun a "wie viele …?" question counts ("Stellen", "Menschen")
@@ -101,13 +106,19 @@ def profile(question: str, home: str = "") -> QuestionProfile:
         about_asking=bool(_ABOUT_ASKING.search(question[:1].lower() + question[1:])),
         about_document=bool(_DOCUMENT_WORD.search(folded) and _DOCUMENT_DATE.search(folded)),
         statewide=bool(_STATEWIDE.search(folded)),
-        places=places, years=_YEAR.findall(folded), ours=ours,
-        numbers=[n for n in _NUMBER.findall(folded) if not _YEAR.fullmatch(n)],
+        places=places, years=_YEAR.findall(_DOCUMENT_NUMBER.sub(" ", folded)), ours=ours,
+        numbers=_figures(folded), documents=_DOCUMENT_NUMBER.findall(folded),
         parties=[p for p, pattern in _PARTY_RE.items() if pattern.search(folded)],
         committees=[m.group(1) for m in _COMMITTEE.finditer(folded)],
         counted=counted_noun(question),
         nouns=_nouns(question),
     )
+
+
+def _figures(folded: str) -> list[str]:
+    """Figures the passage must name: not years, dates or the numbers of documents."""
+    rest = _DATE_UNIT.sub(" ", _DOCUMENT_NUMBER.sub(" ", folded))
+    return [n for n in _NUMBER.findall(rest) if not _YEAR.fullmatch(n)]
 
 
 def _nouns(question: str) -> list[str]:
@@ -144,10 +155,10 @@ def passage_matches(folded_passage: str, folded_document: str, asked: QuestionPr
 
 def passage_mismatch(folded_passage: str, folded_document: str, asked: QuestionProfile) -> str:
     """What a passage lacks of what the question names ("" when it fits): "other_place",
-    "other_year", "missing_number", "other_party" or "other_committee". Places and years must
-    stand in the passage (its text, title, body or date), one of them where the question names
-    several; parties and committees anywhere in its document, since a letter names its senders
-    once, in the letterhead or the signature."""
+    "other_year", "missing_number", "other_party", "other_committee" or "other_document".
+    Places and years must stand in the passage (its text, title, body or date), one of them
+    where the question names several; parties, committees and document numbers anywhere in its
+    document, since a letter names its senders and a Vorlage its number once, at the top."""
     checks = [
         # A question naming two places or years compares them: a passage needs one of them.
         ("other_place", _one_of(mentions(folded_passage, place) for place in asked.places)),
@@ -155,6 +166,7 @@ def passage_mismatch(folded_passage: str, folded_document: str, asked: QuestionP
         ("missing_number", all(_names_number(folded_passage, n) for n in asked.numbers)),
         ("other_party", all(_PARTY_RE[p].search(folded_document) for p in asked.parties)),
         ("other_committee", all(c in folded_document for c in asked.committees)),
+        ("other_document", all(d in folded_document for d in asked.documents)),
     ]
     return next((reason for reason, fits in checks if not fits), "")
 

@@ -142,7 +142,8 @@ def find_body(text: str) -> str:
 def _letterhead_body(text: str) -> str:
     """A Kreis or kreisfreie Stadt that opens one of the first lines ("Kreis Kleve – Vorlage …",
     "Stadt Bochum | Der Oberbürgermeister"), after a title or front matter perhaps."""
-    for line in [line.strip() for line in text.lstrip().splitlines()[:6]]:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    for line in lines[:8]:
         for kreis in KREISE:
             if line.startswith(kreis):
                 return kreis

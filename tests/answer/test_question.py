@@ -108,3 +108,12 @@ def test_a_figure_the_question_names_must_stand_in_the_passage() -> None:
     # "12" inside another figure ("3.120", "12,5") is not the figure asked for.
     assert not passage_matches(fold("2024 kostet es 3.120 € oder 12,5 %."), "", asked)
     assert profile("Was bekommt Baustein 3 von den 10,5 Mio. €?").numbers == ["3", "10,5"]
+
+
+def test_a_document_number_names_the_document_not_a_figure() -> None:
+    asked = profile("Wie hoch war die Förderung in Baustein 3 laut Vorlage V/0398/2024?")
+    assert asked.numbers == ["3"] and asked.documents == ["v/0398/2024"]
+    passage = fold("Baustein 3: 142.500 Euro.")
+    assert passage_matches(passage, fold("Vorlage V/0398/2024 … Baustein 3: 142.500 Euro."), asked)
+    assert not passage_matches(passage, fold("Vorlage V/0401/2024 … Baustein 3: 99.000 Euro."), asked)
+    assert profile("Was fragte die Fraktion in ihrer Anfrage vom 12.06.2023?").numbers == []
