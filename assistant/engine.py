@@ -13,6 +13,7 @@ from assistant.config import Settings
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 from assistant.german.thesaurus import load_thesaurus
 from assistant.indexdir import IndexDir, Manifest
+from assistant.policy import POLICY
 from assistant.records import FILTER_ALIASES, FILTER_KEYS, ChunkRecord
 from assistant.retrieval.crossencoder import load_cross_encoder
 from assistant.retrieval.embedders import Embedder, ModelUnavailable, load_embedder, model_label
@@ -94,7 +95,8 @@ class Assistant:
         filters = parse_filters(filters or {})
         k = top_k or self.settings.top_k
         started = time.perf_counter()
-        hits = self.retriever.retrieve(question, max(k, 3), filters)
+        # The answer looks deeper than the list shows: passages about another place are skipped.
+        hits = self.retriever.retrieve(question, max(k, POLICY.filter_depth), filters)
         retrieved = time.perf_counter()
         extract = extract_answer(question, hits, self.retriever.lexical, self.documents,
                                  home=self.settings.kommune if home is None else home,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 class AnswerPolicy:
     # Which passages may answer.
     answer_passages: int = 3  # the best passages of the search that sentences are taken from
+    filter_depth: int = 10  # so deep in the ranking passages about the place asked for are sought
     min_passage_coverage: float = 0.2  # below: the best passage does not answer the question
     # When the question is about something else.
     max_unknown_share: float = 0.8  # above: the question's key terms never occur in the corpus

@@ -72,13 +72,20 @@ def off_topic(evidence: Evidence, asked: QuestionProfile, lexical: LexicalIndex,
 
 def passages_about(hits: list[Hit], asked: QuestionProfile, documents: Mapping[str, str],
                    policy: AnswerPolicy) -> tuple[dict[int, Hit], str]:
-    """The top passages about the place, year, figure, party and committee the question names,
-    by search rank; when there are none, why the best one is not ("other_place", …)."""
-    mismatches = {rank: passage_mismatch(fold(hit.record.index_text),
-                                         documents[document_key(hit.record)], asked)
-                  for rank, hit in enumerate(hits[:policy.answer_passages])}
-    top = {rank: hits[rank] for rank, mismatch in mismatches.items() if not mismatch}
-    return top, "" if top else (mismatches.get(0) or "no_passages")
+    """The best passages about the place, year, figure, party, committee and document the
+    question names, by search rank: the names filter the ranking (down to ``filter_depth``), they
+    do not cut it short. When none fits, why the best one does not ("other_place", …)."""
+    top: dict[int, Hit] = {}
+    first = ""
+    for rank, hit in enumerate(hits[:policy.filter_depth]):
+        mismatch = passage_mismatch(fold(hit.record.index_text),
+                                    documents[document_key(hit.record)], asked)
+        first = first or mismatch
+        if not mismatch:
+            top[rank] = hit
+            if len(top) == policy.answer_passages:
+                break
+    return top, "" if top else (first or "no_passages")
 
 
 def weak_evidence(context: dict[int, float], policy: AnswerPolicy) -> str:
