@@ -77,13 +77,13 @@ def test_filter_restricts_the_sources(chat: ChatPage) -> None:
 
 
 def test_our_town_is_the_municipality_chosen_in_the_chat(chat: ChatPage) -> None:
-    question = "Wer hat die Anfrage in unserem Kreis unterzeichnet?"
     chat.choose("Unsere Kommune", "Kreis Kleve")
-    chat.ask(question)
+    chat.ask("Wer hat die Anfrage in unserem Kreis unterzeichnet?")
     assert chat.last_answer().startswith("Andreas Mayer")
     chat.choose("Unsere Kommune", "– keine –")
-    chat.ask(question)  # no home municipality: each sentence says whose it is
-    assert chat.last_answer().startswith("Kreis Kleve: Andreas Mayer")
+    # (worded differently: ask() waits for an answer to a new question)
+    chat.ask("Wer hat die Anfrage in unserem Kreis unterschrieben?")
+    assert chat.last_answer().startswith("Kreis Kleve: Andreas Mayer")  # whose sentence it is
 
 
 def test_follow_up_carries_the_subject(chat: ChatPage) -> None:
