@@ -55,9 +55,11 @@ class Assistant:
         self.retriever = retriever
         self.notice = notice  # why retrieval is lexical, shown once
         self.documents = retriever.documents
-        # Semantic evidence for the answer, with the model the search uses (none when lexical).
+        # Semantic evidence for the answer, with the model the search uses (none when lexical,
+        # or when the policy gives it no weight).
         embedder = retriever.embedder if retriever.mode != "lexical" else None
-        self.meaning = SentenceMeaning(embedder) if embedder is not None else None
+        wanted = POLICY.semantic_weight > 0
+        self.meaning = SentenceMeaning(embedder) if embedder is not None and wanted else None
 
     @classmethod
     def open(cls, settings: Settings) -> "Assistant":
