@@ -18,6 +18,9 @@ from assistant.german.text import split_sentences
 # A list marker; OCR often keeps only the dot of "7." (". Wie wurden diese ausgewählt?").
 ITEM = re.compile(r"^(?:\d{1,2}\s?[.)]|\.\s|[-–•·*→▪►✓])\s*")
 _CLOSING = re.compile(r"^(mit )?(freundliche[nm]?|beste[nm]?|herzliche[nm]?) gr(ü|u|i)", re.I)
+# Courtesy before the closing formula: no statement of fact ("Wir bedanken uns im Voraus …").
+_COURTESY = re.compile(r"^(wir|ich) (bedanken|bedanke) (uns|mich)|^(vielen|herzlichen) dank\b|"
+                       r"^für ihre (bemühungen|mühe|unterstützung)", re.I)
 _SIGNATURE_LABEL = re.compile(r"^(unterschrift|name, vorname)$", re.I)
 _SALUTATION = re.compile(r"^(sehr geehrte|an\s)", re.I)
 _LABELLED_DATE = re.compile(r"^datum\s*:", re.I)
@@ -66,6 +69,8 @@ def answer_units(text: str, asks: bool = False) -> tuple[Unit, ...]:
     for i, line in enumerate(lines):
         if _CLOSING.match(line):
             after_closing = True
+            continue
+        if _COURTESY.match(line):
             continue
         if _SIGNATURE_LABEL.match(line):
             continue

@@ -10,6 +10,7 @@ Sehr geehrte Frau Thanapalasingham,
 Nr.: A 21/0500-01
 Begründung
 Die Verwaltung wird gebeten, zu berichten.
+Wir bedanken uns im Voraus für Ihre Bemühungen.
 Mit freundlichen Grüßen
 Maya Sommer, Fraktionsvorsitzende"""
 
@@ -22,6 +23,7 @@ def test_letter_parts_become_units_with_roles() -> None:
     assert units["Nr.: A 21/0500-01"] == "statement"  # a labelled value
     assert "Die Verwaltung wird gebeten, zu berichten." in units
     assert "Begründung" not in units  # a heading is no answer
+    assert not any(text.startswith("Wir bedanken") for text in units)  # nor is courtesy
     assert not any("45657" in text for text in units)  # nor is the letterhead
 
 
