@@ -103,7 +103,7 @@ def extract_answer(question: str, hits: list[Hit], lexical: LexicalIndex,
     return _compose(chosen, top, asked.ours) if chosen else _abstain("no_sentence")
 
 
-def _candidates(top: dict[int, Hit], context: dict[int, float], evidence: "Evidence",
+def _candidates(top: dict[int, Hit], context: dict[int, float], evidence: Evidence,
                 asked: QuestionProfile, lexical: LexicalIndex,
                 policy: AnswerPolicy) -> list[_Candidate]:
     """Every unit of the top passages that may answer, with its score."""
