@@ -60,8 +60,8 @@ class Unit:
 
 @lru_cache(maxsize=4096)
 def answer_units(text: str, asks: bool = False) -> tuple[Unit, ...]:
-    """``asks``: the passage is from an Anfrage or Antrag, whose numbered items ask or demand
-    even where OCR lost their question mark."""
+    """``asks``: the passage is from an Anfrage, whose numbered items ask even where OCR lost
+    their question mark."""
     lines = _join_table_rows([part.strip() for line in text.split("\n")
                               for part in _SECTION.split(line) if part.strip()])
     units: list[Unit] = []
@@ -100,8 +100,10 @@ def _heads_of_questions(units: list[Unit]) -> tuple[Unit, ...]:
 def _add_sentences(units: list[Unit], line: str) -> None:
     for sentence in split_sentences(line):
         if _announces(units) and not sentence.startswith(("-", "•")):
-            # "… ein Handlungskonzept erstellt:" is completed by what follows the colon
-            units[-1] = Unit(f"{units[-1].text} {sentence}", units[-1].order)
+            # "… ein Handlungskonzept erstellt:" is completed by what follows the colon, and
+            # "… würde gerne wissen: Wie …?" asks
+            units[-1] = Unit(f"{units[-1].text} {sentence}", units[-1].order,
+                             role=sentence_role(sentence))
         elif sentence.endswith(_STATEMENT_END) and len(sentence.split()) >= 3:
             units.append(Unit(sentence, len(units), role=sentence_role(sentence)))
 
