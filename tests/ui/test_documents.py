@@ -45,6 +45,11 @@ def upload(chat: ChatPage, *files: Path) -> str:
 
 
 def status_counts(chat: ChatPage) -> str:
+    """The status line once no update is pending (Gradio shows a running timer, "0.3s", while
+    one is on its way)."""
+    chat.page.wait_for_function(
+        "() => !/^\\s*\\d+(\\.\\d+)?s/.test(document.querySelector('#status')?.innerText || '')",
+        timeout=10_000)
     return chat.page.locator("#status").inner_text()
 
 
