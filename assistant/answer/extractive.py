@@ -35,6 +35,7 @@ from assistant.answer.units import Unit, answer_units
 from assistant.german.analysis import masculine_stem
 from assistant.german.text import fold
 from assistant.policy import POLICY, AnswerPolicy
+from assistant.records import ChunkRecord
 from assistant.retrieval.hybrid import Hit
 from assistant.retrieval.lexical import LexicalIndex
 
@@ -110,7 +111,7 @@ def _candidates(top: dict[int, Hit], context: dict[int, float], evidence: Eviden
     counted = _counted_stems(asked, lexical)
     candidates = []
     for rank, hit in top.items():
-        units = answer_units(hit.record.text, asks=hit.record.doc_type in ASKING_TYPES)
+        units = _units_of(hit.record)
         owns = _own_coverages(units, [evidence.coverage(u.text) for u in units], policy)
         for unit, own in zip(units, owns, strict=True):
             tokens = frozenset(lexical.analyzer.tokens(unit.text))
@@ -119,6 +120,11 @@ def _candidates(top: dict[int, Hit], context: dict[int, float], evidence: Eviden
                 score = _score(unit, kinds, own, context[rank], rank, asked, policy)
                 candidates.append(_Candidate(unit, rank, score, tokens, hit.record.source))
     return candidates
+
+
+def _units_of(record: ChunkRecord) -> tuple[Unit, ...]:
+    """A passage's answer units (cached by ``answer_units``); an Anfrage's items ask."""
+    return answer_units(record.text, asks=record.doc_type in ASKING_TYPES)
 
 
 def _add_meaning(candidates: list[_Candidate], question: str, meaning: SentenceMeaning,
@@ -146,7 +152,7 @@ def _with_antecedent(cand: _Candidate, top: dict[int, Hit]) -> str:
     if cand.unit.order == 0 or not (_REFERS_BACK.search(text) or _PRONOUN_START.match(text)):
         return text
     record = top[cand.hit_rank].record
-    units = answer_units(record.text, asks=record.doc_type in ASKING_TYPES)
+    units = _units_of(record)
     return f"{units[cand.unit.order - 1].text} {text}"
 
 
@@ -302,7 +308,7 @@ def _with_list_items(chosen: list[_Candidate], top: dict[int, Hit], asked: Quest
         if not head.unit.text.endswith(":"):
             continue
         record = top[head.hit_rank].record
-        units = answer_units(record.text, asks=record.doc_type in ASKING_TYPES)
+        units = _units_of(record)
         for unit in units[head.unit.order + 1:head.unit.order + 1 + policy.max_list_units]:
             if not unit.item or (unit.role == "question" and not asked.about_asking):
                 break
