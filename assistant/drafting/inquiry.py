@@ -1,0 +1,113 @@
+"""A council inquiry read for drafting its answer: who asks whom, when, about what, which
+questions (with their printed numbers), and the Begründung kept apart."""
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from assistant.drafting.questions import InquiryQuestion, find_questions, split_request
+from assistant.errors import KimError
+from assistant.ingest.loaders import SUPPORTED_SUFFIXES, ReadLimits, load_document
+from assistant.ingest.metadata import find_body, find_doc_type, find_document_date, guess_title
+
+# Parties as letterheads and signatures write them, OCR damage included ("Bindnis 90/Die Grinen").
+_PARTIES = [
+    ("Bündnis 90/Die Grünen", r"b\w{1,2}ndnis\s*90\s*/\s*die\s*gr\w{1,2}nen|\bgr\w{1,2}nen\b"),
+    ("SPD", r"\bspd\b"), ("CDU", r"\bcdu\b"), ("FDP", r"\bfdp\b"),
+    ("Die Linke", r"\bdie\s+linke\b|\blinken?\b"), ("AfD", r"\bafd\b"),
+    ("Freie Wähler", r"\bfreie[n]?\s+w\w{1,2}hler|\bfw[glp]?\b|\bfwl\b|\bubp\b|\bbpl\b"),
+]
+_PARTY_RE = [(name, re.compile(pattern, re.IGNORECASE)) for name, pattern in _PARTIES]
+_OTHER_FACTION = re.compile(r"(?:Kreistags|Rats)?[Ff]raktion\s+(?:der\s+)?"
+                            r"([A-ZÄÖÜ][\w/-]+(?:[ \t]+[A-ZÄÖÜ][\w/-]+){0,3})")
+_COUNCIL_ASKS = re.compile(r"\b(?:Mitglieder des |der |Der )?Integrationsrat(?:es|s)?\b")
+_SALUTATION = re.compile(r"Sehr geehrte[rn]?\s+(?P<who>(?:Herr|Frau)\s+(?:(?:Dr\.|Prof\.|(?:Ober)?"
+                         r"[Bb]ürgermeister(?:in)?|Landr(?:at|ätin)|Vorsitzende[r]?)\s+)*[\w-]+)")
+_HEAD, _TAIL = 1500, 900
+
+
+@dataclass
+class Inquiry:
+    title: str
+    kind: str  # "Anfrage", "Antrag", … (the document type as the index would file it)
+    party: str  # who asks: "Bündnis 90/Die Grünen", "SPD und Bündnis 90/Die Grünen", …
+    body: str  # the municipality or council ("Kreis Kleve")
+    addressee: str  # "Herr Gerwers"
+    date: str  # ISO, "" when unknown
+    source: str  # file name, or "" for pasted text
+    questions: list[InquiryQuestion] = field(default_factory=list)
+    reasons: str = ""  # the Begründung
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["questions"], data["reasons"]
+        return data
+
+    @property
+    def reference_line(self) -> str:
+        """"Anfrage der Fraktion Bündnis 90/Die Grünen vom 23.11.2023 – Antwort der Verwaltung"."""
+        kind = self.kind if self.kind in ("Anfrage", "Antrag") else "Anfrage"
+        who = _who(self.party)
+        when = f" vom {german_date(self.date)}" if self.date else ""
+        return f"{kind}{who}{when} – Antwort der Verwaltung"
+
+
+def parse_inquiry(text: str, source: str = "") -> Inquiry:
+    if not text.strip():
+        raise KimError("Die Anfrage ist leer – bitte den Text einfügen oder eine Datei wählen.")
+    request, reasons = split_request(text)
+    return Inquiry(
+        title=guess_title(text) or Path(source).stem, kind=find_doc_type(text),
+        party=find_party(text), body=find_body(text), addressee=_addressee(text),
+        date=find_document_date(text), source=source,
+        questions=find_questions(request), reasons=reasons,
+    )
+
+
+def read_inquiry(path: Path, name: str = "") -> Inquiry:
+    """An uploaded or local file (PDF, DOCX, TXT, MD, HTML); a German reason when unreadable."""
+    if not path.is_file():
+        raise KimError(f"Die Datei „{path}“ existiert nicht – Pfad prüfen.")
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        formats = ", ".join(s.lstrip(".").upper() for s in SUPPORTED_SUFFIXES)
+        raise KimError(f"„{name or path.name}“: dieses Format kann ich nicht lesen – bitte als "
+                       f"{formats} hochladen.")
+    try:
+        document = load_document(path, ReadLimits(max_text_chars=500_000, max_pdf_pages=200))
+    except KimError as err:
+        raise KimError(f"„{name or path.name}“ konnte nicht gelesen werden: {err}") from err
+    return parse_inquiry(document.text, name or path.name)
+
+
+def find_party(text: str) -> str:
+    """The parties in the letterhead and the signature, in the order they first appear."""
+    zone = f"{text[:_HEAD]}\n{text[-_TAIL:]}"
+    found = sorted((match.start(), name) for name, pattern in _PARTY_RE
+                   if (match := pattern.search(zone)))
+    if found:
+        return " und ".join(name for _, name in found)
+    if match := _OTHER_FACTION.search(zone):
+        return match.group(1)
+    return "Integrationsrat" if _COUNCIL_ASKS.search(zone) else ""
+
+
+def _who(party: str) -> str:
+    if not party:
+        return ""
+    if party == "Integrationsrat":
+        return " des Integrationsrates"
+    return f" der Fraktion{'en' if ' und ' in party else ''} {party}"
+
+
+def _addressee(text: str) -> str:
+    match = _SALUTATION.search(text[:3000])
+    return match.group("who") if match else ""
+
+
+def german_date(iso: str) -> str:
+    try:
+        return date.fromisoformat(iso).strftime("%d.%m.%Y")
+    except ValueError:
+        return iso
