@@ -85,6 +85,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", metavar="ORDNER")
     p.set_defaults(handler=cmd_ask)
 
+    p = sub.add_parser("draft", help="eine Anfrage Frage für Frage beantworten (Entwurf mit Quellen)")
+    p.add_argument("inquiry", metavar="ANFRAGE", help="die Anfrage als PDF, DOCX, TXT, MD oder HTML")
+    p.add_argument("--json", action="store_true", help="den Entwurf als JSON")
+    p.add_argument("--docx", type=Path, metavar="DATEI.docx", help="als Word-Dokument speichern")
+    p.add_argument("--md", type=Path, metavar="DATEI.md", help="als Markdown speichern")
+    p.add_argument("--index", metavar="ORDNER")
+    p.add_argument("--kommune", metavar="NAME",
+                   help="für welche Kommune geantwortet wird (Vorgabe: KIM_KOMMUNE, sonst die "
+                   "Kommune der Anfrage)")
+    p.set_defaults(handler=cmd_draft)
+
     p = sub.add_parser("eval", help="Goldfragen auswerten (Qualitäts-Gate)")
     p.add_argument("--set", action="append", type=Path, metavar="DATEI.jsonl",
                    help="Goldfragen (Vorgabe: alle Sets aus evals/sets.toml)")
@@ -232,6 +243,39 @@ def print_answer(answer: Any, out: TextIO) -> None:
         print(f"    „{excerpt[:300]}{'…' if len(excerpt) > 300 else ''}“", file=out)
     if answer.notice:
         print(f"\nHinweis: {answer.notice}", file=out)
+
+
+def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.drafting.draft import STATUS_LABELS, draft_answer
+    from assistant.drafting.export import source_line, write_exports
+    from assistant.drafting.inquiry import read_inquiry
+    from assistant.engine import Assistant
+
+    inquiry = read_inquiry(Path(args.inquiry))
+    if not inquiry.questions:
+        print(f"Fehler: In „{args.inquiry}“ habe ich keine Fragen gefunden – ist es eine Anfrage?",
+              file=sys.stderr)
+        return EXIT_FAIL
+    assistant = Assistant.open(settings)
+
+    def progress(done: int, total: int, _question: str) -> None:
+        if not args.json and sys.stderr.isatty():
+            print(f"\rFrage {done + 1} von {total} …", end="", file=sys.stderr, flush=True)
+
+    draft = draft_answer(assistant, inquiry, args.kommune or "", progress)
+    write_exports(draft, args.docx, args.md)
+    if args.json:
+        print(json.dumps(draft.to_json(), ensure_ascii=False))
+        return EXIT_OK
+    print(f"\r{draft.inquiry.reference_line}\n")
+    for item in draft.items:
+        print(f"Zu Frage {item.n} ({STATUS_LABELS[item.status]}): {item.text}")
+        print(f"  {item.answer}\n")
+    for source in draft.sources:
+        print(f"[{source.n}] {source_line(source)}")
+    for path in filter(None, (args.docx, args.md)):
+        print(f"Gespeichert: {path}")
+    return EXIT_OK
 
 
 def _names(value: str, allowed: tuple[str, ...], option: str) -> list[str]:

@@ -90,11 +90,12 @@ class Assistant:
 
     def ask(self, question: str, top_k: int | None = None,
             filters: dict[str, Any] | None = None, qid: str | None = None,
-            home: str | None = None) -> Answer:
+            home: str | None = None, exclude: dict[str, list[str]] | None = None) -> Answer:
         """``home``: the municipality "unsere Stadt" means for this question (the chat's setting);
-        None: ``KIM_KOMMUNE``."""
+        None: ``KIM_KOMMUNE``. ``exclude``: passages never used, e.g. ``{"doc_type_not":
+        ["Anfrage"]}`` (records.EXCLUDE_FILTERS)."""
         question = self.check_question(question)
-        filters = parse_filters(filters or {})
+        filters = {**parse_filters(filters or {}), **(exclude or {})}
         k = top_k or self.settings.top_k
         started = time.perf_counter()
         # The answer looks deeper than the list shows: passages about another place are skipped.

@@ -18,6 +18,9 @@ FILTER_ALIASES = {"type": "doc_type", "typ": "doc_type", "kommune": "body", "gre
                   "sichtbarkeit": "visibility", "datei": "source"}
 # Range filters: the record field they bound and the comparison (Chroma's operator name).
 RANGE_FILTERS = {"year_from": ("year", "$gte"), "year_to": ("year", "$lte")}
+# Exclusions set by the program, not typed by users: the field and the values it must not have
+# (a draft never cites inquiries: they ask, they don't answer).
+EXCLUDE_FILTERS = {"doc_type_not": "doc_type", "source_not": "source"}
 
 
 HEADER_FORMAT = 1  # version of ``ChunkRecord.header`` (recorded in the manifest)
@@ -113,6 +116,8 @@ def matches(record: ChunkRecord, filters: dict[str, Any]) -> bool:
 
 
 def _satisfies(record: ChunkRecord, key: str, value: Any) -> bool:
+    if key in EXCLUDE_FILTERS:
+        return getattr(record, EXCLUDE_FILTERS[key]) not in value
     if key not in RANGE_FILTERS:
         return bool(getattr(record, key) == value)
     field_name, operator = RANGE_FILTERS[key]

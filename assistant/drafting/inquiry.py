@@ -9,6 +9,8 @@ from typing import Any
 
 from assistant.drafting.questions import InquiryQuestion, find_questions, split_request
 from assistant.errors import KimError
+from assistant.german.places import KREISE, mentions
+from assistant.german.text import fold
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, ReadLimits, load_document
 from assistant.ingest.metadata import find_body, find_doc_type, find_document_date, guess_title
 
@@ -25,6 +27,9 @@ _OTHER_FACTION = re.compile(r"(?:Kreistags|Rats)?[Ff]raktion\s+(?:der\s+)?"
 _COUNCIL_ASKS = re.compile(r"\b(?:Mitglieder des |der |Der )?Integrationsrat(?:es|s)?\b")
 _SALUTATION = re.compile(r"Sehr geehrte[rn]?\s+(?P<who>(?:Herr|Frau)\s+(?:(?:Dr\.|Prof\.|(?:Ober)?"
                          r"[Bb]ürgermeister(?:in)?|Landr(?:at|ätin)|Vorsitzende[r]?)\s+)*[\w-]+)")
+# An inquiry to the Landrat or for the Kreistag asks the Kreis, even when the letterhead names the
+# town the Kreishaus stands in ("53721 Siegburg" for the Rhein-Sieg-Kreis).
+_TO_KREIS = re.compile(r"\bLandr(?:at|ätin)\b|\bKreistag|\bKreisverwaltung|\bKreishaus")
 _HEAD, _TAIL = 1500, 900
 
 
@@ -60,7 +65,7 @@ def parse_inquiry(text: str, source: str = "") -> Inquiry:
     request, reasons = split_request(text)
     return Inquiry(
         title=guess_title(text) or Path(source).stem, kind=find_doc_type(text),
-        party=find_party(text), body=find_body(text), addressee=_addressee(text),
+        party=find_party(text), body=inquiry_body(text), addressee=_addressee(text),
         date=find_document_date(text), source=source,
         questions=find_questions(request), reasons=reasons,
     )
@@ -91,6 +96,26 @@ def find_party(text: str) -> str:
     if match := _OTHER_FACTION.search(zone):
         return match.group(1)
     return "Integrationsrat" if _COUNCIL_ASKS.search(zone) else ""
+
+
+def inquiry_body(text: str) -> str:
+    """The municipality asked: the Kreis the head names when the letter goes to the Kreis."""
+    head = text[:_HEAD]
+    if _TO_KREIS.search(head):
+        folded = fold(head)
+        named = [(m.start(), kreis) for kreis in KREISE
+                 if (m := _kreis_pattern(kreis).search(folded))]
+        if named:
+            return min(named)[1]
+    return find_body(text)
+
+
+def _kreis_pattern(kreis: str) -> re.Pattern[str]:
+    """"Kreis Kleve", "Kreises Kleve", "Kreistag Kleve", "Rhein-Sieg-Kreises", "Kreistag Rhein-Sieg"."""
+    core = fold(kreis.removeprefix("Kreis ")).removesuffix("-kreis").removesuffix(" kreis")
+    whole = re.escape(fold(kreis))
+    return re.compile(rf"{whole}(?:es|s)?\b|\bkreis(?:es|tag\w*)?\s+(?:des\s+kreises\s+)?"
+                      rf"{re.escape(core)}\b")
 
 
 def _who(party: str) -> str:

@@ -53,7 +53,8 @@ def load_sets(sets_file: Path, gold_files: list[Path] | None = None,
     root = sets_file.parent.parent
     table = tomllib.loads(sets_file.read_text(encoding="utf-8"))
     return [SetSpec(name, root / spec["gold"], [root / c for c in spec["corpus"]],
-                    spec.get("role", "dev")) for name, spec in table.items()]
+                    spec.get("role", "dev")) for name, spec in table.items()
+            if name != "drafting"]  # its own format (evaluation/drafting.py)
 
 
 def evaluate(specs: list[SetSpec], settings: Settings, modes: list[str], baselines: list[str],

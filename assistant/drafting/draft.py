@@ -1,0 +1,227 @@
+"""The administration's answer to an inquiry, drafted question by question from the corpus.
+
+Each question is asked of the answering engine with the inquiry's municipality as its place,
+never citing an inquiry or Antrag (they ask, they don't answer). A question gets cited sentences,
+or the marked gap with the closest passages; published answers of other municipalities to the
+same question are listed apart, labelled with their municipality and date.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from assistant.answer.models import Answer, Passage
+from assistant.drafting.inquiry import Inquiry
+from assistant.drafting.questions import InquiryQuestion
+from assistant.engine import Assistant
+from assistant.german.places import mentions, named_places
+from assistant.german.text import fold
+
+GAP = "Keine Angabe in den Unterlagen – bitte ergänzen."
+STATUS_LABELS = {"answered": "beantwortet", "partial": "teilweise", "open": "offen"}
+# Inquiries and motions ask; a draft quotes only what answers.
+ASKING_TYPES = ["Anfrage", "Antrag"]
+# Genres in which a municipality answers or reports ("Ähnliche Antworten anderer Kommunen").
+ANSWERING_TYPES = ("Vorlage", "Niederschrift")
+SIMILAR_LIMIT = 3
+# "…, und wie viele davon sind besetzt?": a coordinated question asks a second thing.
+_ASKING_WORD = (r"(?:wie|wer|wen|wem|wann|wo|was|warum|wieso|weshalb|ob|welche\w*|seit wann|"
+                r"(?:in|bei|auf|an|mit|nach|aus|für|fur|von|zu) (?:welche\w*|wem|wen|was))")
+_PARTS = re.compile(rf"\?\s+|,\s+(?:und|sowie|oder)\s+(?={_ASKING_WORD}\b)", re.IGNORECASE)
+_CITE = re.compile(r"\[(\d+)\]")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
+Progress = Callable[[int, int, str], None]  # done, total, the question being answered
+
+
+@dataclass
+class Similar:
+    """Another municipality's published answer to a similar question."""
+    body: str
+    date: str
+    title: str
+    doc_type: str
+    reference: str
+    source: str
+    page: int
+    answer: str
+
+
+@dataclass
+class DraftItem:
+    n: str
+    text: str
+    status: str  # "answered", "partial" or "open"
+    answer: str  # cited sentences with global source numbers, or GAP
+    parent: str = ""
+    citations: list[Passage] = field(default_factory=list)
+    closest: list[Passage] = field(default_factory=list)  # for open questions
+    similar: list[Similar] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # parts of a partial answer left open
+
+
+@dataclass
+class Source:
+    n: int
+    title: str
+    body: str
+    date: str
+    doc_type: str
+    reference: str
+    corpus: str
+    source: str
+    page: int
+
+
+@dataclass
+class Draft:
+    inquiry: Inquiry
+    home: str
+    items: list[DraftItem]
+    sources: list[Source]
+    mode: str = "extractive"
+
+    def to_json(self) -> dict[str, Any]:
+        inquiry = {**self.inquiry.to_json(), "reference_line": self.inquiry.reference_line}
+        questions = []
+        for item in self.items:
+            data = asdict(item)
+            data["citations"] = [_citation_json(p) for p in item.citations]
+            data["closest"] = [_citation_json(p) for p in item.closest]
+            questions.append(data)
+        return {"inquiry": inquiry, "home": self.home, "mode": self.mode, "questions": questions,
+                "sources": [asdict(s) for s in self.sources]}
+
+
+def draft_answer(assistant: Assistant, inquiry: Inquiry, home: str = "",
+                 progress: Progress | None = None) -> Draft:
+    """``home``: whose answer this is; by default KIM_KOMMUNE, else the inquiry's municipality."""
+    home = home or assistant.settings.kommune or inquiry.body
+    exclude = {"doc_type_not": ASKING_TYPES}
+    if inquiry.source:
+        exclude["source_not"] = [inquiry.source]
+    sources: dict[tuple[str, str, int], Source] = {}
+    by_number = {q.n: q for q in inquiry.questions}
+    items = []
+    for done, question in enumerate(inquiry.questions):
+        if progress:
+            progress(done, len(inquiry.questions), question.text)
+        parent = by_number.get(question.parent)
+        item = _draft_item(assistant, question, parent, home, exclude)
+        _number_sources(item, sources)
+        items.append(item)
+    return Draft(inquiry, home, items, list(sources.values()))
+
+
+def asked_text(question: InquiryQuestion, parent: InquiryQuestion | None, home: str) -> str:
+    """What is searched: the sentences that ask (a context sentence before them, "Das
+    Handlungskonzept verlangt …", would read as a question about a demand), a sub-question with
+    its parent ("Wenn ja, welche?" alone asks nothing), and the inquiry's municipality where the
+    question names no place: an inquiry to the Kreis Kleve asks about the Kreis Kleve."""
+    text = asking_sentences(question.text)
+    if parent:
+        text = f"{asking_sentences(parent.text)} {text}"
+    if home and not named_places(fold(text)):
+        text = f"{text} ({home})"
+    return text
+
+
+def _draft_item(assistant: Assistant, question: InquiryQuestion, parent: InquiryQuestion | None,
+                home: str, exclude: dict[str, list[str]]) -> DraftItem:
+    asked = _fit(assistant, asked_text(question, parent, home))
+    whole = assistant.ask(asked, exclude=exclude, home=home)
+    parts = [p for p in _parts(question.text) if p]
+    open_parts = []
+    if len(parts) > 1:
+        context = parent.text if parent else ""
+        for part in parts:
+            text = _fit(assistant, asked_text(InquiryQuestion("", part), None, home))
+            if assistant.ask(f"{context} {text}".strip(), exclude=exclude, home=home).abstained:
+                open_parts.append(part)
+    item = DraftItem(question.n, question.text, "answered", whole.answer, question.parent,
+                     citations=whole.citations)
+    if whole.abstained:
+        item.status, item.answer, item.citations = "open", GAP, []
+        item.closest = whole.passages[:3]
+    elif open_parts:
+        item.status, item.missing = "partial", open_parts
+    item.similar = _similar(assistant, asked_text(question, parent, ""), home, exclude)
+    return item
+
+
+def asking_sentences(text: str) -> str:
+    """The item's question sentences from the first one on; all of it when none asks ("?")."""
+    sentences = _SENTENCES.split(text)
+    first = next((i for i, s in enumerate(sentences) if s.rstrip().endswith("?")), 0)
+    return " ".join(sentences[first:])
+
+
+def _parts(text: str) -> list[str]:
+    """The things a question asks, each as a question of its own."""
+    pieces = [p.strip(" ,") for p in _PARTS.split(text)]
+    asking = [p for p in pieces if re.match(_ASKING_WORD, p, re.IGNORECASE) or "?" in p
+              or p is pieces[0]]
+    return [p[:1].upper() + p[1:].rstrip("?") + "?" for p in asking if len(p.split()) >= 3]
+
+
+def _fit(assistant: Assistant, text: str) -> str:
+    """A question as long as the engine takes: the last sentences, which ask."""
+    limit = assistant.settings.max_question_chars
+    return text if len(text) <= limit else text[-limit:].split(" ", 1)[-1]
+
+
+def _similar(assistant: Assistant, question: str, home: str,
+             exclude: dict[str, list[str]]) -> list[Similar]:
+    """Answers or reports of other municipalities to the question, one per document."""
+    hits = assistant.retriever.retrieve(question, 20, exclude)
+    found: list[Similar] = []
+    seen: set[str] = set()
+    for hit in hits:
+        record = hit.record
+        if (record.doc_type not in ANSWERING_TYPES or not record.body or record.source in seen
+                or _same_place(record.body, home)):
+            continue
+        seen.add(record.source)
+        answer = _ask_document(assistant, question, record.body, record.source, exclude)
+        if answer is not None and answer.citations:
+            cited = answer.citations[0]
+            found.append(Similar(record.body, record.date, record.title, record.doc_type,
+                                 record.reference, record.source, cited.page,
+                                 _CITE.sub("", answer.answer).strip()))
+        if len(found) == SIMILAR_LIMIT or len(seen) == 2 * SIMILAR_LIMIT:
+            break
+    return found
+
+
+def _ask_document(assistant: Assistant, question: str, body: str, source: str,
+                  exclude: dict[str, list[str]]) -> Answer | None:
+    answer = assistant.ask(_fit(assistant, f"{question} ({body})"), filters={"source": source},
+                           exclude=exclude)
+    return None if answer.abstained else answer
+
+
+def _same_place(body: str, home: str) -> bool:
+    if not home:
+        return False
+    places = named_places(fold(home)) or [fold(home)]
+    return any(mentions(fold(body), place) for place in places)
+
+
+def _number_sources(item: DraftItem, sources: dict[tuple[str, str, int], Source]) -> None:
+    """One list for the whole draft: each cited document page gets one number, and the
+    answer's own "[n]" marks are rewritten to it."""
+    local: dict[int, int] = {}
+    for passage in item.citations:
+        key = (passage.corpus, passage.source, passage.page)
+        if key not in sources:
+            sources[key] = Source(len(sources) + 1, passage.title, passage.body, passage.date,
+                                  passage.doc_type, passage.reference, passage.corpus,
+                                  passage.source, passage.page)
+        local[passage.n] = sources[key].n
+        passage.n = sources[key].n
+    if local:
+        item.answer = _CITE.sub(lambda m: f"[{local.get(int(m.group(1)), m.group(1))}]", item.answer)
+
+
+def _citation_json(passage: Passage) -> dict[str, Any]:
+    return asdict(passage)
