@@ -9,7 +9,7 @@ from typing import Any
 
 from assistant.drafting.questions import InquiryQuestion, find_questions, split_request
 from assistant.errors import KimError
-from assistant.german.places import KREISE, mentions
+from assistant.german.places import KREISE
 from assistant.german.text import fold
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, ReadLimits, load_document
 from assistant.ingest.metadata import find_body, find_doc_type, find_document_date, guess_title

@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.drafting.draft import Draft, draft_answer
-from assistant.drafting.inquiry import Inquiry, read_inquiry
+from assistant.drafting.inquiry import read_inquiry
 from assistant.engine import Assistant
 from assistant.errors import KimError
 from assistant.evaluation.gold import contains_answer, is_question_sentence
