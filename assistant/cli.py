@@ -310,11 +310,30 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.report:
         print(f"Bericht: {report.write_report(results, args.report, primary)}")
     violations = runner.check_gate(results, args.thresholds)
+    if not args.set:  # the drafting set goes with the sets of evals/sets.toml
+        violations += _eval_drafting(settings, args)
     for line in violations:
         print(f"Gate verfehlt: {line}", file=sys.stderr)
     if not violations:
         print(f"Gate bestanden ({args.thresholds}).")
     return EXIT_FAIL if violations else EXIT_OK
+
+
+def _eval_drafting(settings: Settings, args: argparse.Namespace) -> list[str]:
+    """`kim draft` on the drafting gold set, in the default search mode."""
+    from assistant.evaluation import drafting
+
+    index = Path(args.index) / "drafting" if args.index else None
+    result = drafting.evaluate_drafting(Path("evals/sets.toml"), settings, index)
+    if result is None:
+        return []
+    print("\nAnfragen beantworten (kim draft):\n" + drafting.markdown_table(result))
+    if args.json_out:  # beside the other results: latest.json → latest-drafting.json
+        out = args.json_out.with_name(f"{args.json_out.stem}-drafting.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({"summary": result.summary, "details": result.details},
+                                  ensure_ascii=False, indent=1), encoding="utf-8")
+    return drafting.check_drafting_gate(result, args.thresholds)
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:

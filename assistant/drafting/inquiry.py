@@ -13,6 +13,7 @@ from assistant.german.places import KREISE
 from assistant.german.text import fold
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, ReadLimits, load_document
 from assistant.ingest.metadata import find_body, find_doc_type, find_document_date, guess_title
+from assistant.ingest.sandbox import Budget, Sandbox
 
 # Parties as letterheads and signatures write them, OCR damage included ("Bindnis 90/Die Grinen").
 _PARTIES = [
@@ -71,19 +72,26 @@ def parse_inquiry(text: str, source: str = "") -> Inquiry:
     )
 
 
-def read_inquiry(path: Path, name: str = "") -> Inquiry:
-    """An uploaded or local file (PDF, DOCX, TXT, MD, HTML); a German reason when unreadable."""
+def read_inquiry(path: Path, name: str = "", budget: Budget | None = None) -> Inquiry:
+    """An uploaded or local file (PDF, DOCX, TXT, MD, HTML), read in the ingest's sandbox (an
+    upload may be broken or hostile); a German reason when it cannot be read."""
+    name = name or path.name
     if not path.is_file():
         raise KimError(f"Die Datei „{path}“ existiert nicht – Pfad prüfen.")
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        formats = ", ".join(s.lstrip(".").upper() for s in SUPPORTED_SUFFIXES)
-        raise KimError(f"„{name or path.name}“: dieses Format kann ich nicht lesen – bitte als "
-                       f"{formats} hochladen.")
-    try:
-        document = load_document(path, ReadLimits(max_text_chars=500_000, max_pdf_pages=200))
-    except KimError as err:
-        raise KimError(f"„{name or path.name}“ konnte nicht gelesen werden: {err}") from err
-    return parse_inquiry(document.text, name or path.name)
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise KimError(f"„{name}“: dieses Format kann ich nicht lesen – bitte als PDF, DOCX, TXT "
+                       "oder HTML hochladen oder den Text einfügen.")
+    for _, outcome in Sandbox(1, budget or Budget()).map("assistant.drafting.inquiry:load_text", [path]):
+        if outcome.error:
+            raise KimError(f"„{name}“ konnte nicht gelesen werden: {outcome.error} Oder den Text "
+                           "der Anfrage einfügen.")
+        return parse_inquiry(outcome.value, name)
+    raise KimError(f"„{name}“ konnte nicht gelesen werden.")  # the sandbox reports every file
+
+
+def load_text(path: Path) -> str:
+    """The sandbox job: the file's text (an inquiry is a few pages; the bounds are tight)."""
+    return load_document(path, ReadLimits(max_text_chars=500_000, max_pdf_pages=200)).text
 
 
 def find_party(text: str) -> str:

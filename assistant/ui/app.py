@@ -9,6 +9,7 @@ import gradio as gr
 from assistant.answer.models import Passage
 from assistant.errors import KimError
 from assistant.ui import render
+from assistant.ui.draft_tab import draft_tab
 from assistant.ui.render import Turn
 from assistant.ui.service import ChatService
 from assistant.ui.uploads import ACCEPTED
@@ -39,11 +40,14 @@ def build_app(service: ChatService) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
                 chat = _chat_tab(service, turns)
+            with gr.Tab("Anfrage beantworten", id="anfrage"):
+                drafting = draft_tab(service, service.filter_choices()["body"])
             with gr.Tab("Dokumente", id="dokumente"):
                 table = _documents_tab(service, status, chat["filters"])
         # Every page load shows the index as it is now (uploads change it while the app runs).
         demo.load(lambda: _index_view(service), None, [status, table, *chat["filters"]],
                   api_visibility="private")
+        demo.load(drafting["refresh"], None, drafting["indexed"], api_visibility="private")
         gr.api(_api_ask(service), api_name="frage")
     demo.queue(default_concurrency_limit=4)
     return demo

@@ -15,13 +15,16 @@ from typing import Any
 from assistant.answer.models import Answer
 from assistant.config import Settings
 from assistant.conversation import resolve
+from assistant.drafting.draft import ASKING_TYPES, Draft, Progress, draft_answer
+from assistant.drafting.inquiry import Inquiry, read_inquiry
 from assistant.engine import Assistant, Status, parse_filters
 from assistant.errors import IndexIncompatible, IndexNotFound, KimError
 from assistant.indexdir import IndexDir
 from assistant.ingest.corpus import corpus_folders
 from assistant.ingest.pipeline import IngestReport, ingest
+from assistant.ingest.sandbox import Budget
 from assistant.records import ChunkRecord
-from assistant.ui.uploads import accept_upload
+from assistant.ui.uploads import accept_upload, check_upload
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +112,19 @@ class ChatService:
             "body": sorted({r.body for r in records if r.body}),
             "year": sorted({r.year for r in records if r.year}),
         }
+
+    def inquiry_documents(self) -> list[Document]:
+        """Indexed inquiries and motions, for drafting their answer."""
+        return [d for d in self._documents if d.doc_type in ASKING_TYPES]
+
+    def read_inquiry(self, path: Path, name: str) -> Inquiry:
+        """An uploaded inquiry: checked like any upload, read in the sandbox, not indexed."""
+        check_upload(path, self.settings, name)
+        return read_inquiry(path, name, Budget(self.settings.file_timeout_s,
+                                               self.settings.file_memory_mb))
+
+    def draft(self, inquiry: Inquiry, home: str, progress: Progress | None = None) -> Draft:
+        return draft_answer(self.assistant, inquiry, home, progress)
 
     def upload(self, files: list[Path], progress: bool = True) -> UploadResult:
         """Check, store and index uploaded files. A file counts as accepted only once it is
