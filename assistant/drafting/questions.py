@@ -188,5 +188,9 @@ def join_lines(lines: list[str]) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    joined = join_lines([line for line in text.splitlines() if line])
-    return [s.strip() for s in re.split(r"(?<=[?.!])\s+(?=[A-ZÄÖÜ„\"])", joined) if s.strip()]
+    """Sentences per paragraph; a colon before a capital ends a lead-in ("Wir fragen: Wie …?")."""
+    sentences = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        joined = join_lines([line for line in paragraph.splitlines() if line])
+        sentences += [s.strip() for s in re.split(r"(?<=[?.!:])\s+(?=[A-ZÄÖÜ„\"])", joined)]
+    return [s for s in sentences if s]
