@@ -8,7 +8,7 @@ same question are listed apart, labelled with their municipality and date.
 
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from assistant.answer.models import Answer, Passage
@@ -30,6 +30,7 @@ _ASKING_WORD = (r"(?:wie|wer|wen|wem|wann|wo|was|warum|wieso|weshalb|ob|welche\w
                 r"(?:in|bei|auf|an|mit|nach|aus|für|fur|von|zu) (?:welche\w*|wem|wen|was))")
 _PARTS = re.compile(rf"\?\s+|,\s+(?:und|sowie|oder)\s+(?={_ASKING_WORD}\b)", re.IGNORECASE)
 _CITE = re.compile(r"\[(\d+)\]")
+_SEGMENT = re.compile(r"(?<=\])(?=\s)")  # an answer's sentences each end in "[n]"
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
 Progress = Callable[[int, int, str], None]  # done, total, the question being answered
 
@@ -128,25 +129,57 @@ def asked_text(question: InquiryQuestion, parent: InquiryQuestion | None, home: 
 
 def _draft_item(assistant: Assistant, question: InquiryQuestion, parent: InquiryQuestion | None,
                 home: str, exclude: dict[str, list[str]]) -> DraftItem:
-    asked = _fit(assistant, asked_text(question, parent, home))
-    whole = assistant.ask(asked, exclude=exclude, home=home)
-    parts = [p for p in _parts(question.text) if p]
+    """The question as a whole, and each thing it asks on its own ("…, und wie viele davon sind
+    besetzt?"): the answer holds the evidence for every part; a part without any is left open."""
+    answers = [assistant.ask(_fit(assistant, asked_text(question, parent, home)), exclude=exclude,
+                             home=home)]
+    parts = _parts(asking_sentences(question.text))
     open_parts = []
     if len(parts) > 1:
-        context = parent.text if parent else ""
+        context = asking_sentences(parent.text) if parent else ""
         for part in parts:
-            text = _fit(assistant, asked_text(InquiryQuestion("", part), None, home))
-            if assistant.ask(f"{context} {text}".strip(), exclude=exclude, home=home).abstained:
+            text = asked_text(InquiryQuestion("", f"{context} {part}".strip()), None, home)
+            answer = assistant.ask(_fit(assistant, text), exclude=exclude, home=home)
+            if answer.abstained:
                 open_parts.append(part)
-    item = DraftItem(question.n, question.text, "answered", whole.answer, question.parent,
-                     citations=whole.citations)
-    if whole.abstained:
-        item.status, item.answer, item.citations = "open", GAP, []
-        item.closest = whole.passages[:3]
-    elif open_parts:
-        item.status, item.missing = "partial", open_parts
+            else:
+                answers.append(answer)
+    if len(answers) == len(parts) + 1 and len(parts) > 1:
+        answers = answers[1:]  # every part has its own, focused evidence
+    given = [a for a in answers if not a.abstained]
+    item = DraftItem(question.n, question.text, "answered", GAP, question.parent)
+    if not given:
+        item.status, item.closest = "open", answers[0].passages[:3]
+    else:
+        item.answer, item.citations = _merged(given)
+        if open_parts:
+            item.status, item.missing = "partial", open_parts
     item.similar = _similar(assistant, asked_text(question, parent, ""), home, exclude)
     return item
+
+
+def _merged(answers: list[Answer]) -> tuple[str, list[Passage]]:
+    """One answer from several: each sentence once, citations numbered anew."""
+    citations: list[Passage] = []
+    number_of: dict[str, int] = {}
+    text, seen = "", set()
+    for answer in answers:
+        local = {}
+        for passage in answer.citations:
+            if passage.chunk_id not in number_of:
+                number_of[passage.chunk_id] = len(citations) + 1
+                citations.append(replace(passage, n=len(citations) + 1, quotes=[]))
+            cited = citations[number_of[passage.chunk_id] - 1]
+            cited.quotes += [q for q in passage.quotes if q not in cited.quotes]
+            local[passage.n] = cited.n
+        for segment in _SEGMENT.split(answer.answer):
+            sentence = _CITE.sub("", segment).strip()
+            if sentence and sentence not in seen:
+                seen.add(sentence)
+                renumbered = _CITE.sub(lambda m, local=local: f"[{local.get(int(m.group(1)))}]",
+                                       segment)
+                text += f"\n{renumbered.strip()}" if text and not segment[:1].isspace() else renumbered
+    return text.strip(), citations
 
 
 def asking_sentences(text: str) -> str:
