@@ -311,7 +311,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"Bericht: {report.write_report(results, args.report, primary)}")
     violations = runner.check_gate(results, args.thresholds)
     if not args.set:  # the drafting set goes with the sets of evals/sets.toml
-        violations += _eval_drafting(settings, args)
+        violations += _eval_drafting(settings, args, modes)
     for line in violations:
         print(f"Gate verfehlt: {line}", file=sys.stderr)
     if not violations:
@@ -319,9 +319,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAIL if violations else EXIT_OK
 
 
-def _eval_drafting(settings: Settings, args: argparse.Namespace) -> list[str]:
-    """`kim draft` on the drafting gold set, in the default search mode."""
+def _eval_drafting(settings: Settings, args: argparse.Namespace, modes: list[str]) -> list[str]:
+    """`kim draft` on the drafting gold set: hybrid (the default) when measured, else lexical."""
     from assistant.evaluation import drafting
+
+    if "hybrid" not in modes:  # no vectors needed: the ingest skips the model
+        settings = settings.model_copy(update={"retrieval_mode": "lexical", "embed_model": "none"})
 
     index = Path(args.index) / "drafting" if args.index else None
     result = drafting.evaluate_drafting(Path("evals/sets.toml"), settings, index)

@@ -21,6 +21,7 @@ def test_gate_passes_in_lexical_mode(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr()
     assert code == 0, out.err
     assert "Gate bestanden" in out.out and "llamaindex-bm25" in out.out
+    assert "Anfragen beantworten (kim draft)" in out.out and "| seeds | 5 | 38 | 1.000 | 1.000 |" in out.out
     assert (tmp_path / "eval.json").stat().st_size > 1000
 
 
