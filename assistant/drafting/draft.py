@@ -14,17 +14,15 @@ from typing import Any
 from assistant.answer.models import Answer, Passage
 from assistant.drafting.inquiry import Inquiry
 from assistant.drafting.questions import InquiryQuestion
+from assistant.drafting.similar import Similar, similar_answers
 from assistant.engine import Assistant
-from assistant.german.places import mentions, named_places
+from assistant.german.places import named_places
 from assistant.german.text import fold
 
 GAP = "Keine Angabe in den Unterlagen – bitte ergänzen."
 STATUS_LABELS = {"answered": "beantwortet", "partial": "teilweise", "open": "offen"}
 # Inquiries and motions ask; a draft quotes only what answers.
 ASKING_TYPES = ["Anfrage", "Antrag"]
-# Genres in which a municipality answers or reports ("Ähnliche Antworten anderer Kommunen").
-ANSWERING_TYPES = ("Vorlage", "Niederschrift")
-SIMILAR_LIMIT = 3
 # "…, und wie viele davon sind besetzt?": a coordinated question asks a second thing.
 _ASKING_WORD = (r"(?:wie|wer|wen|wem|wann|wo|was|warum|wieso|weshalb|ob|welche\w*|seit wann|"
                 r"(?:in|bei|auf|an|mit|nach|aus|für|fur|von|zu) (?:welche\w*|wem|wen|was))")
@@ -33,19 +31,6 @@ _CITE = re.compile(r"\[(\d+)\]")
 _SEGMENT = re.compile(r"(?<=\])(?=\s)")  # an answer's sentences each end in "[n]"
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-ZÄÖÜ])")
 Progress = Callable[[int, int, str], None]  # done, total, the question being answered
-
-
-@dataclass
-class Similar:
-    """Another municipality's published answer to a similar question."""
-    body: str
-    date: str
-    title: str
-    doc_type: str
-    reference: str
-    source: str
-    page: int
-    answer: str
 
 
 @dataclass
@@ -154,7 +139,7 @@ def _draft_item(assistant: Assistant, question: InquiryQuestion, parent: Inquiry
         item.answer, item.citations = _merged(given)
         if open_parts:
             item.status, item.missing = "partial", open_parts
-    item.similar = _similar(assistant, asked_text(question, parent, ""), home, exclude)
+    item.similar = similar_answers(assistant, asked_text(question, parent, ""), home, exclude)
     return item
 
 
@@ -201,43 +186,6 @@ def _fit(assistant: Assistant, text: str) -> str:
     """A question as long as the engine takes: the last sentences, which ask."""
     limit = assistant.settings.max_question_chars
     return text if len(text) <= limit else text[-limit:].split(" ", 1)[-1]
-
-
-def _similar(assistant: Assistant, question: str, home: str,
-             exclude: dict[str, list[str]]) -> list[Similar]:
-    """Answers or reports of other municipalities to the question, one per document."""
-    hits = assistant.retriever.retrieve(question, 20, exclude)
-    found: list[Similar] = []
-    seen: set[str] = set()
-    for hit in hits:
-        record = hit.record
-        if (record.doc_type not in ANSWERING_TYPES or not record.body or record.source in seen
-                or _same_place(record.body, home)):
-            continue
-        seen.add(record.source)
-        answer = _ask_document(assistant, question, record.body, record.source, exclude)
-        if answer is not None and answer.citations:
-            cited = answer.citations[0]
-            found.append(Similar(record.body, record.date, record.title, record.doc_type,
-                                 record.reference, record.source, cited.page,
-                                 _CITE.sub("", answer.answer).strip()))
-        if len(found) == SIMILAR_LIMIT or len(seen) == 2 * SIMILAR_LIMIT:
-            break
-    return found
-
-
-def _ask_document(assistant: Assistant, question: str, body: str, source: str,
-                  exclude: dict[str, list[str]]) -> Answer | None:
-    answer = assistant.ask(_fit(assistant, f"{question} ({body})"), filters={"source": source},
-                           exclude=exclude)
-    return None if answer.abstained else answer
-
-
-def _same_place(body: str, home: str) -> bool:
-    if not home:
-        return False
-    places = named_places(fold(home)) or [fold(home)]
-    return any(mentions(fold(body), place) for place in places)
 
 
 def _number_sources(item: DraftItem, sources: dict[tuple[str, str, int], Source]) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from assistant.drafting.draft import GAP, STATUS_LABELS, Draft, DraftItem, Source
 from assistant.drafting.inquiry import german_date
+from assistant.drafting.similar import Similar
 
 NOTE = ("Entwurf, erstellt mit dem KIM-Assistenten aus den indexierten Unterlagen – vor dem "
         "Versand prüfen. Zahlen in eckigen Klammern verweisen auf das Quellenverzeichnis.")
@@ -27,10 +28,12 @@ def source_line(source: Source) -> str:
     return " – ".join(p for p in parts if p)
 
 
-def similar_line(body: str, day: str, reference: str, answer: str) -> str:
-    facts = ", ".join(p for p in (german_date(day) if day else "",
-                                  f"Vorlage {reference}" if reference else "") if p)
-    return f"{body}{f' ({facts})' if facts else ''}: {' '.join(answer.split())}"
+def similar_line(similar: Similar) -> str:
+    """"Kreis Wesel (02.05.2024, Vorlage 11/0873) auf „Wie lange …?“: Im Kreis Wesel warten …"."""
+    facts = ", ".join(p for p in (german_date(similar.date) if similar.date else "",
+                                  f"Vorlage {similar.reference}" if similar.reference else "") if p)
+    where = f"{similar.body}{f' ({facts})' if facts else ''}"
+    return f"{where} auf „{' '.join(similar.question.split())}“: {' '.join(similar.answer.split())}"
 
 
 def to_markdown(draft: Draft) -> str:
@@ -60,7 +63,7 @@ def _item_markdown(item: DraftItem) -> list[str]:
         lines.append("")
     if item.similar:
         lines += ["Ähnliche Antworten anderer Kommunen:", ""]
-        lines += [f"- {_md(similar_line(s.body, s.date, s.reference, s.answer))}"
+        lines += [f"- {_md(similar_line(s))}"
                   for s in item.similar]
         lines.append("")
     return lines
@@ -103,7 +106,7 @@ def to_docx(draft: Draft) -> bytes:
         _docx_list(doc, "Nächstliegende Passagen:", [
             f"{p.title} ({p.body}, S. {p.page}): „{_excerpt(p.text)}“" for p in item.closest])
         _docx_list(doc, "Ähnliche Antworten anderer Kommunen:", [
-            similar_line(s.body, s.date, s.reference, s.answer) for s in item.similar])
+            similar_line(s) for s in item.similar])
     if draft.sources:
         doc.add_heading("Quellen", level=1)
         for source in draft.sources:

@@ -195,7 +195,7 @@ def preview_html(draft: Draft) -> str:
         answer = e(item.answer).replace("\n", "<br>")
         parts.append(f"<p><mark>{answer}</mark></p>" if item.status == "open" else f"<p>{answer}</p>")
         if item.similar:
-            entries = "".join(f"<li>{e(similar_line(s.body, s.date, s.reference, s.answer))}</li>"
+            entries = "".join(f"<li>{e(similar_line(s))}</li>"
                               for s in item.similar)
             parts.append(f"<details><summary>Ähnliche Antworten anderer Kommunen "
                          f"({len(item.similar)})</summary><ul>{entries}</ul></details>")
