@@ -7,12 +7,13 @@ preview is escaped HTML for the same reason.
 import html
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
-from assistant.drafting.draft import GAP, STATUS_LABELS, Draft
+from assistant.drafting.draft import GAP, STATUS_LABELS, Draft, Source
 from assistant.drafting.export import similar_line, source_line, to_docx, to_markdown
 from assistant.drafting.inquiry import Inquiry, german_date, parse_inquiry
 from assistant.drafting.questions import InquiryQuestion
@@ -90,13 +91,13 @@ def draft_tab(service: ChatService, home_choices: list[str]) -> dict[str, Any]:
 
         draft = service.draft(inquiry, "" if chosen == FROM_INQUIRY else chosen, step)
         return (draft, [[i.n, STATUS_LABELS[i.status], i.answer] for i in draft.items],
-                *_outputs(draft))
+                *_outputs(service, draft))
 
     def on_edit(draft: Draft | None, rows: Any) -> tuple[Any, ...]:
         if draft is None:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         apply_edits(draft, rows)
-        return (draft, *_outputs(draft))
+        return (draft, *_outputs(service, draft))
 
     read.click(on_read, [upload, pasted, indexed], [inquiry_state, header, questions],
                api_visibility="private")
@@ -153,14 +154,15 @@ def apply_edits(draft: Draft, rows: Any) -> None:
         item.answer = answer or GAP
 
 
-def _outputs(draft: Draft) -> tuple[Any, ...]:
+def _outputs(service: ChatService, draft: Draft) -> tuple[Any, ...]:
     folder = Path(tempfile.mkdtemp(prefix="kim-entwurf-"))
     name = _file_name(draft.inquiry)
     docx_path, md_path = folder / f"{name}.docx", folder / f"{name}.md"
     docx_path.write_bytes(to_docx(draft))
     md_path.write_text(to_markdown(draft), encoding="utf-8")
     return (gr.DownloadButton(value=str(docx_path), interactive=True),
-            gr.DownloadButton(value=str(md_path), interactive=True), preview_html(draft))
+            gr.DownloadButton(value=str(md_path), interactive=True),
+            preview_html(draft, lambda source: _document_link(service, source)))
 
 
 def _file_name(inquiry: Inquiry) -> str:
@@ -186,7 +188,12 @@ def _md_escape(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)
 
 
-def preview_html(draft: Draft) -> str:
+def _document_link(service: ChatService, source: Source) -> str:
+    anchor = f"#page={source.page}" if source.source.lower().endswith(".pdf") else ""
+    return f"/dokument/{service.doc_id_of(source.corpus, source.source)}{anchor}"
+
+
+def preview_html(draft: Draft, link: Callable[[Source], str]) -> str:
     e = html.escape
     parts = [f"<h3>{e(draft.inquiry.reference_line)}</h3>"]
     for item in draft.items:
@@ -200,6 +207,7 @@ def preview_html(draft: Draft) -> str:
             parts.append(f"<details><summary>Ähnliche Antworten anderer Kommunen "
                          f"({len(item.similar)})</summary><ul>{entries}</ul></details>")
     if draft.sources:
-        entries = "".join(f"<li>[{s.n}] {e(source_line(s))}</li>" for s in draft.sources)
+        entries = "".join(f"<li>[{s.n}] {e(source_line(s))} – <a href='{e(link(s))}' "
+                          f"target='_blank'>Dokument öffnen</a></li>" for s in draft.sources)
         parts.append(f"<h4>Quellen</h4><ul class='entwurf-quellen'>{entries}</ul>")
     return "\n".join(parts)

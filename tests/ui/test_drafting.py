@@ -62,6 +62,10 @@ def test_the_kleve_inquiry_becomes_a_word_draft_in_four_actions(page: ChatPage, 
     assert _numbers(page, "entwurf-tabelle") == [str(n) for n in range(1, 16)]
     headings = tab.locator("#entwurf-vorschau h4").all_inner_texts()
     assert [h.split(" (")[0] for h in headings[:15]] == [f"Zu Frage {n}" for n in range(1, 16)]
+    # Each source in the preview opens its document.
+    links = [a.get_attribute("href") or "" for a in tab.locator("#entwurf-vorschau a").all()]
+    assert links and all(href.startswith("/dokument/") for href in links)
+    assert tab.request.get(tab.url.rstrip("/") + links[0].split("#")[0]).status == 200
     if os.environ.get("KIM_SCREENSHOT_DIR"):
         tab.screenshot(path=str(Path(os.environ["KIM_SCREENSHOT_DIR"]) / "entwurf.png"),
                        full_page=True, clip={"x": 0, "y": 0, "width": 1280, "height": 1900})
