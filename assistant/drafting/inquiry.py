@@ -68,7 +68,9 @@ def parse_inquiry(text: str, source: str = "") -> Inquiry:
         title=guess_title(text) or Path(source).stem, kind=find_doc_type(text),
         party=find_party(text), body=inquiry_body(text), addressee=_addressee(text),
         date=find_document_date(text), source=source,
-        questions=find_questions(request), reasons=reasons,
+        # Where the reasons come first ("Sachverhalt: …", then the questions), the list is there.
+        questions=find_questions(request) or find_questions(f"{request}\n{reasons}"),
+        reasons=reasons,
     )
 
 

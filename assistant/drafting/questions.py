@@ -41,7 +41,7 @@ class InquiryQuestion:
 
 @dataclass
 class _Item:
-    marker: str  # "number", "letter", "bullet" or "none"
+    marker: str  # "number", "letter", "bullet", "lost" (OCR's ". ") or "none"
     label: str
     lines: list[str]
 

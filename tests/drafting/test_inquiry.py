@@ -138,3 +138,10 @@ def test_bad_files_get_a_german_reason(tmp_path: Path) -> None:
         read_inquiry(other)
     with pytest.raises(KimError, match="leer"):
         parse_inquiry("   \n ")
+
+
+def test_questions_after_the_reasons_are_still_found() -> None:
+    inquiry = parse_inquiry("Anfrage der FDP-Fraktion\n\nSachverhalt:\nDas KIM läuft seit 2021.\n\n"
+                            "1. Wie viele Stellen gibt es?\n2. Wer leitet das KI?\n")
+    assert [(q.n, q.text) for q in inquiry.questions] == [
+        ("1", "Wie viele Stellen gibt es?"), ("2", "Wer leitet das KI?")]
