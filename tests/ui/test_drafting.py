@@ -75,6 +75,19 @@ def test_the_kleve_inquiry_becomes_a_word_draft_in_four_actions(page: ChatPage, 
     info.value.save_as(target)
     _check_docx(target)
 
+    # The draft is edited in the table; the next download carries the edit.
+    cell = tab.locator("#entwurf-tabelle [data-testid='cell-0-2']")
+    cell.dblclick()
+    editor = tab.locator("#entwurf-tabelle textarea, #entwurf-tabelle input[type=text]").first
+    editor.fill("Das KI soll die Integrationsziele des Kreishaushalts erreichen (ergänzt).")
+    editor.press("Enter")
+    expect(tab.locator("#entwurf-vorschau")).to_contain_text("(ergänzt)", timeout=30_000)
+    with tab.expect_download() as info:
+        download_button.click()
+    edited = tmp_path / "bearbeitet.docx"
+    info.value.save_as(edited)
+    assert any(p.text.endswith("(ergänzt).") for p in Document(str(edited)).paragraphs)
+
 
 def _check_docx(path: Path) -> None:
     doc = Document(str(path))
