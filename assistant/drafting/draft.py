@@ -69,13 +69,8 @@ class Draft:
 
     def to_json(self) -> dict[str, Any]:
         inquiry = {**self.inquiry.to_json(), "reference_line": self.inquiry.reference_line}
-        questions = []
-        for item in self.items:
-            data = asdict(item)
-            data["citations"] = [_citation_json(p) for p in item.citations]
-            data["closest"] = [_citation_json(p) for p in item.closest]
-            questions.append(data)
-        return {"inquiry": inquiry, "home": self.home, "mode": self.mode, "questions": questions,
+        return {"inquiry": inquiry, "home": self.home, "mode": self.mode,
+                "questions": [asdict(item) for item in self.items],
                 "sources": [asdict(s) for s in self.sources]}
 
 
@@ -203,6 +198,3 @@ def _number_sources(item: DraftItem, sources: dict[tuple[str, str, int], Source]
     if local:
         item.answer = _CITE.sub(lambda m: f"[{local.get(int(m.group(1)), m.group(1))}]", item.answer)
 
-
-def _citation_json(passage: Passage) -> dict[str, Any]:
-    return asdict(passage)

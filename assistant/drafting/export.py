@@ -10,8 +10,8 @@ from io import BytesIO
 from pathlib import Path
 
 from assistant.drafting.draft import GAP, STATUS_LABELS, Draft, DraftItem, Source
-from assistant.drafting.inquiry import german_date
 from assistant.drafting.similar import Similar
+from assistant.german.dates import german_date
 
 NOTE = ("Entwurf, erstellt mit dem KIM-Assistenten aus den indexierten Unterlagen – vor dem "
         "Versand prüfen. Zahlen in eckigen Klammern verweisen auf das Quellenverzeichnis.")
@@ -38,38 +38,38 @@ def similar_line(similar: Similar) -> str:
 
 def to_markdown(draft: Draft) -> str:
     inquiry = draft.inquiry
-    lines = [f"# {_md(inquiry.reference_line)}", ""]
+    lines = [f"# {markdown_text(inquiry.reference_line)}", ""]
     if inquiry.title:
-        lines += [f"**Betreff:** {_md(inquiry.title)}", ""]
-    lines += [f"*{_md(NOTE)}*", ""]
+        lines += [f"**Betreff:** {markdown_text(inquiry.title)}", ""]
+    lines += [f"*{markdown_text(NOTE)}*", ""]
     for item in draft.items:
         lines += _item_markdown(item)
     if draft.sources:
         lines += ["## Quellen", ""]
-        lines += [f"\\[{s.n}\\] {_md(source_line(s))}  " for s in draft.sources]
+        lines += [f"\\[{s.n}\\] {markdown_text(source_line(s))}  " for s in draft.sources]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _item_markdown(item: DraftItem) -> list[str]:
-    lines = [f"## Zu Frage {item.n} ({STATUS_LABELS[item.status]})", "", f"> {_md(item.text)}", ""]
-    answer = _CITE_MARK.sub(r"[\1]", _md(item.answer)).replace("\n", "  \n")
+    lines = [f"## Zu Frage {item.n} ({STATUS_LABELS[item.status]})", "", f"> {markdown_text(item.text)}", ""]
+    answer = _CITE_MARK.sub(r"[\1]", markdown_text(item.answer)).replace("\n", "  \n")
     lines += [f"**{answer}**" if item.status == "open" else answer, ""]
     if item.missing:
-        lines += ["**Offen – bitte ergänzen:** " + _md(" ".join(item.missing)), ""]
+        lines += ["**Offen – bitte ergänzen:** " + markdown_text(" ".join(item.missing)), ""]
     if item.closest:
         lines += ["Nächstliegende Passagen:", ""]
-        lines += [f"- {_md(p.title)} ({_md(p.body)}, S. {p.page}): „{_md(_excerpt(p.text))}“"
+        lines += ["- " + markdown_text(f"{p.title} ({p.body}, S. {p.page}): „{_excerpt(p.text)}“")
                   for p in item.closest]
         lines.append("")
     if item.similar:
         lines += ["Ähnliche Antworten anderer Kommunen:", ""]
-        lines += [f"- {_md(similar_line(s))}"
+        lines += [f"- {markdown_text(similar_line(s))}"
                   for s in item.similar]
         lines.append("")
     return lines
 
 
-def _md(text: str) -> str:
+def markdown_text(text: str) -> str:
     """Text as Markdown shows it: no markup, and no line a renderer could renumber."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _MD_LIST_START.sub(r"\1\2\\.\3", text)

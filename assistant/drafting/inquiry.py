@@ -3,12 +3,12 @@ questions (with their printed numbers), and the Begründung kept apart."""
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from assistant.drafting.questions import InquiryQuestion, find_questions, split_request
 from assistant.errors import KimError
+from assistant.german.dates import german_date
 from assistant.german.places import KREISE
 from assistant.german.text import fold
 from assistant.ingest.loaders import SUPPORTED_SUFFIXES, ReadLimits, load_document
@@ -141,8 +141,3 @@ def _addressee(text: str) -> str:
     return match.group("who") if match else ""
 
 
-def german_date(iso: str) -> str:
-    try:
-        return date.fromisoformat(iso).strftime("%d.%m.%Y")
-    except ValueError:
-        return iso

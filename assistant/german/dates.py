@@ -23,6 +23,14 @@ DATE_LINE = re.compile(rf"^[ \t]*(?P<place>{PLACE_NAME}),?[ \t]+(?:den[ \t]+)?(?
                         re.MULTILINE | re.IGNORECASE)
 
 
+def german_date(iso: str) -> str:
+    """"2024-03-25" → "25.03.2024"; anything else unchanged."""
+    try:
+        return date.fromisoformat(iso[:10]).strftime("%d.%m.%Y")
+    except ValueError:
+        return iso
+
+
 def parse_date(text: str) -> str:
     match = DATE.search(text)
     return date_from_match(match) if match else ""

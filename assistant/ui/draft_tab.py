@@ -14,10 +14,11 @@ from typing import Any
 import gradio as gr
 
 from assistant.drafting.draft import GAP, STATUS_LABELS, Draft, Source
-from assistant.drafting.export import similar_line, source_line, to_docx, to_markdown
-from assistant.drafting.inquiry import Inquiry, german_date, parse_inquiry
+from assistant.drafting.export import markdown_text, similar_line, source_line, to_docx, to_markdown
+from assistant.drafting.inquiry import Inquiry, parse_inquiry
 from assistant.drafting.questions import InquiryQuestion
 from assistant.errors import KimError
+from assistant.german.dates import german_date
 from assistant.ui.service import ChatService
 from assistant.ui.uploads import ACCEPTED
 
@@ -133,9 +134,8 @@ def _read(service: ChatService, path: str | None, text: str, doc_id: str | None)
 
 def questions_from_rows(rows: Any) -> list[InquiryQuestion]:
     """The edited list: rows without text are dropped; "3a" below "3" is its sub-question."""
-    values = rows.values.tolist() if hasattr(rows, "values") else list(rows or [])
     questions: list[InquiryQuestion] = []
-    for position, row in enumerate(values, start=1):
+    for position, row in enumerate(_row_values(rows), start=1):
         number, text = (str(cell or "").strip() for cell in [*list(row), "", ""][:2])
         if not text:
             continue
@@ -147,11 +147,15 @@ def questions_from_rows(rows: Any) -> list[InquiryQuestion]:
 
 def apply_edits(draft: Draft, rows: Any) -> None:
     """Status and answer as edited; the numbers are fixed (the column cannot be edited)."""
-    values = rows.values.tolist() if hasattr(rows, "values") else list(rows or [])
-    for item, row in zip(draft.items, values, strict=False):
+    for item, row in zip(draft.items, _row_values(rows), strict=False):
         label, answer = str(row[1] or "").strip(), str(row[2] or "").strip()
         item.status = _STATUS_OF_LABEL.get(label.lower(), item.status)
         item.answer = answer or GAP
+
+
+def _row_values(rows: Any) -> list[list[Any]]:
+    """A Dataframe's value as rows (Gradio passes a pandas DataFrame; tests pass lists)."""
+    return rows.values.tolist() if hasattr(rows, "values") else list(rows or [])
 
 
 def _outputs(service: ChatService, draft: Draft) -> tuple[Any, ...]:
@@ -174,7 +178,7 @@ def _header_markdown(inquiry: Inquiry) -> str:
     facts = [("Art", inquiry.kind), ("Von", inquiry.party), ("Kommune", inquiry.body),
              ("An", inquiry.addressee), ("Datum", german_date(inquiry.date) if inquiry.date else ""),
              ("Betreff", inquiry.title)]
-    lines = [f"- **{label}:** {_md_escape(value)}" for label, value in facts if value]
+    lines = [f"- **{label}:** {markdown_text(value)}" for label, value in facts if value]
     count = len(inquiry.questions)
     lines.append(f"- **Fragen:** {count}" + (" – bitte prüfen und ggf. ergänzen" if count else
                                              " – keine gefunden; bitte unten eintragen"))
@@ -182,10 +186,6 @@ def _header_markdown(inquiry: Inquiry) -> str:
         lines.append(f"- **Begründung:** {len(inquiry.reasons.split())} Wörter (nicht als Frage "
                      "gewertet)")
     return "\n".join(lines)
-
-
-def _md_escape(text: str) -> str:
-    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", text)
 
 
 def _document_link(service: ChatService, source: Source) -> str:

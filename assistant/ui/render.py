@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from assistant.answer.models import Answer, Passage
 from assistant.engine import Status
+from assistant.german.dates import german_date
 
 if TYPE_CHECKING:
     from assistant.ui.service import UploadResult
@@ -131,13 +132,6 @@ def status_markdown(status: Status) -> str:
     return (f"**Suche:** {status.search}{_escape_md(why)} · "
             f"**{status.documents}** Dokumente · **{status.passages}** Passagen · "
             f"**Index vom** {built}")
-
-
-def german_date(iso: str) -> str:
-    try:
-        return datetime.strptime(iso[:10], "%Y-%m-%d").strftime("%d.%m.%Y")
-    except ValueError:
-        return iso
 
 
 def german_timestamp(iso: str) -> str:
