@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from assistant.access.commands import add_access_commands
+from assistant.access.roles import ROLES
 from assistant.config import Settings
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 
@@ -83,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--filter", action="append", default=[], metavar="SCHLÜSSEL=WERT",
                    help="z. B. doc_type=Anfrage, body=Kreis Kleve, year=2023")
     p.add_argument("--index", metavar="ORDNER")
+    p.add_argument("--role", choices=list(ROLES), metavar="ROLLE",
+                   help="antworten, wie es diese Rolle sieht: " + ", ".join(ROLES) +
+                   " (Vorgabe: alle Dokumente, wie die lokale Administration)")
     p.set_defaults(handler=cmd_ask)
 
     p = sub.add_parser("draft", help="eine Anfrage Frage für Frage beantworten (Entwurf mit Quellen)")
@@ -131,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["status", "download"])
     p.add_argument("name", nargs="?", help="Modellname (Vorgabe: KIM_EMBED_MODEL)")
     p.set_defaults(handler=cmd_model)
+    add_access_commands(sub)
     return parser
 
 
@@ -186,7 +192,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     assistant = Assistant.open(settings)
     if args.questions:
         return _ask_batch(assistant, Path(args.questions), args, filters)
-    answer = assistant.ask(args.question, args.top_k, filters)
+    answer = assistant.ask(args.question, args.top_k, filters, role=args.role)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
@@ -203,7 +209,7 @@ def _ask_batch(assistant: Any, path: Path, args: argparse.Namespace,
             if not isinstance(item, dict) or not isinstance(item.get("question"), str):
                 raise InvalidQuestion(f"Zeile {line_no}: kein Objekt mit „question“.")
             answer = assistant.ask(item["question"], args.top_k, filters,
-                                   qid=None if qid is None else str(qid))
+                                   qid=None if qid is None else str(qid), role=args.role)
         except (InvalidQuestion, InvalidFilter) as err:
             failures += 1
             error = {"id": qid, "question": item.get("question") if isinstance(item, dict) else None,

@@ -69,6 +69,20 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=7860, ge=1, le=65535)
 
+    # Sign-in and roles (README, „Anmeldung und Rollen“). Users are managed by `kim user`.
+    users_file: Path = Path("zugang/benutzer.toml")
+    audit_file: Path = Path("zugang/audit.jsonl")
+    # Host names the chat answers to besides localhost, e.g. ["kim.kreis-kleve.intern"].
+    allowed_hosts: list[str] = Field(default_factory=list)
+    # Reverse proxies whose X-Forwarded-User / X-Forwarded-Groups are believed (IPs or networks).
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # Proxy group → role, e.g. {"GG-KIM-Rat": "rat"}; empty: groups named like a role or "kim-<role>".
+    proxy_roles: dict[str, str] = Field(default_factory=dict)
+    allow_anonymous: bool = False  # visitors without sign-in see public documents
+    session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
+    questions_per_minute: int = Field(default=30, ge=1)
+    uploads_per_hour: int = Field(default=30, ge=1)
+
     @property
     def quarantine_dir(self) -> Path:
         """Uploads that could not be indexed, each with a note of the reason; outside the corpus."""

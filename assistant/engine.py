@@ -6,11 +6,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.access.roles import visibility_filter
 from assistant.answer.extractive import extract_answer
 from assistant.answer.models import ABSTAIN_TEXT, Answer, Passage
 from assistant.answer.semantic import SentenceMeaning
 from assistant.config import Settings
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
+from assistant.german.text import clean_question
 from assistant.german.thesaurus import load_thesaurus
 from assistant.indexdir import IndexDir, Manifest
 from assistant.policy import POLICY
@@ -90,12 +92,15 @@ class Assistant:
 
     def ask(self, question: str, top_k: int | None = None,
             filters: dict[str, Any] | None = None, qid: str | None = None,
-            home: str | None = None, exclude: dict[str, list[str]] | None = None) -> Answer:
+            home: str | None = None, exclude: dict[str, list[str]] | None = None,
+            role: str | None = None) -> Answer:
         """``home``: the municipality "unsere Stadt" means for this question (the chat's setting);
         None: ``KIM_KOMMUNE``. ``exclude``: passages never used, e.g. ``{"doc_type_not":
-        ["Anfrage"]}`` (records.EXCLUDE_FILTERS)."""
+        ["Anfrage"]}`` (records.EXCLUDE_FILTERS). ``role``: only passages it may see are searched
+        (None: all, as the local administrator)."""
         question = self.check_question(question)
-        filters = {**parse_filters(filters or {}), **(exclude or {})}
+        filters = {**parse_filters(filters or {}), **(exclude or {}),
+                   **(visibility_filter(role) if role else {})}
         k = top_k or self.settings.top_k
         started = time.perf_counter()
         # The answer looks deeper than the list shows: passages about another place are skipped.
@@ -122,7 +127,7 @@ class Assistant:
         )
 
     def check_question(self, question: str) -> str:
-        question = " ".join((question or "").split())
+        question = " ".join(clean_question(question or "").split())
         if not question:
             raise InvalidQuestion("Bitte eine Frage eingeben.")
         limit = self.settings.max_question_chars

@@ -44,6 +44,9 @@ class FileEntry:
     mtime_ns: int
     chunk_ids: list[str] = field(default_factory=list)
     error: str = ""  # set when the file could not be indexed
+    # Hash of its metadata sidecar ("" without): a changed marking (e.g. "nichtöffentlich")
+    # must reach the passages even when the document itself is unchanged.
+    sidecar: str = ""
 
 
 @dataclass

@@ -21,6 +21,8 @@ RANGE_FILTERS = {"year_from": ("year", "$gte"), "year_to": ("year", "$lte")}
 # Exclusions set by the program, not typed by users: the field and the values it must not have
 # (a draft never cites inquiries: they ask, they don't answer).
 EXCLUDE_FILTERS = {"doc_type_not": "doc_type", "source_not": "source"}
+# Allow-lists set by the program: the field and the values it must have (a role's visibilities).
+INCLUDE_FILTERS = {"visibility_in": "visibility"}
 
 
 HEADER_FORMAT = 1  # version of ``ChunkRecord.header`` (recorded in the manifest)
@@ -118,6 +120,8 @@ def matches(record: ChunkRecord, filters: dict[str, Any]) -> bool:
 def _satisfies(record: ChunkRecord, key: str, value: Any) -> bool:
     if key in EXCLUDE_FILTERS:
         return getattr(record, EXCLUDE_FILTERS[key]) not in value
+    if key in INCLUDE_FILTERS:
+        return getattr(record, INCLUDE_FILTERS[key]) in value
     if key not in RANGE_FILTERS:
         return bool(getattr(record, key) == value)
     field_name, operator = RANGE_FILTERS[key]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from assistant.access.roles import visibility_filter
 from assistant.answer.models import Answer, Passage
 from assistant.drafting.inquiry import Inquiry
 from assistant.drafting.questions import InquiryQuestion
@@ -75,10 +76,12 @@ class Draft:
 
 
 def draft_answer(assistant: Assistant, inquiry: Inquiry, home: str = "",
-                 progress: Progress | None = None) -> Draft:
-    """``home``: whose answer this is; by default KIM_KOMMUNE, else the inquiry's municipality."""
+                 progress: Progress | None = None, role: str | None = None) -> Draft:
+    """``home``: whose answer this is; by default KIM_KOMMUNE, else the inquiry's municipality.
+    ``role``: only documents it may see are cited (None: all)."""
     home = home or assistant.settings.kommune or inquiry.body
-    exclude = {"doc_type_not": ASKING_TYPES}
+    exclude: dict[str, list[str]] = {"doc_type_not": ASKING_TYPES,
+                                     **(visibility_filter(role) if role else {})}
     if inquiry.source:
         exclude["source_not"] = [inquiry.source]
     sources: dict[tuple[str, str, int], Source] = {}

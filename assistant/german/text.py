@@ -29,6 +29,16 @@ _WS = re.compile(r"\s+")
 WORD = re.compile(r"[^\W\d_][\w-]*")  # a word as written: letters first, hyphenated compounds whole
 
 
+def clean_question(text: str) -> str:
+    """Typed text without invisible characters: zero-width spaces and joiners, soft hyphens and
+    bidi controls (format, Cf) are removed – they split words so that nothing matches – and
+    control characters become spaces. NFKC folds full-width letters and ligatures."""
+    text = "".join("" if unicodedata.category(c) == "Cf"
+                   else " " if unicodedata.category(c) in {"Cc", "Co", "Cs", "Zl", "Zp"} else c
+                   for c in text)
+    return unicodedata.normalize("NFKC", text)
+
+
 def fold(text: str) -> str:
     """Lower-case, NFKC and umlaut/ß folding, so OCR'd "fur" meets "für"."""
     return unicodedata.normalize("NFKC", text).lower().translate(_FOLD)

@@ -11,7 +11,7 @@ from assistant.german.analysis import GermanAnalyzer
 from assistant.ingest.chunking import chunk_pages
 from assistant.ingest.loaders import ReadLimits, load_document
 from assistant.ingest.metadata import extract_metadata
-from assistant.ingest.scan import SIDECAR_SUFFIX, FoundFile, printable
+from assistant.ingest.scan import FoundFile, printable, sidecar_of
 from assistant.records import ChunkRecord, chunk_id
 
 JOB = "assistant.ingest.documents:read_file"
@@ -28,10 +28,8 @@ class ReadRequest:
 def read_file(request: ReadRequest) -> list[ChunkRecord]:
     found = request.file
     doc = load_document(found.path, request.limits)
-    sidecars = [found.path.with_name(found.path.name + SIDECAR_SUFFIX),
-                found.path.with_suffix(SIDECAR_SUFFIX)]
-    sidecar = next((s for s in sidecars if s.is_file()), None)
-    meta = extract_metadata(doc.text, doc.title or printable(found.path.stem), doc.fields, sidecar)
+    meta = extract_metadata(doc.text, doc.title or printable(found.path.stem), doc.fields,
+                            sidecar_of(found.path))
     if doc.title and "title" not in doc.fields:
         meta.title = doc.title
     chunks = chunk_pages(doc.pages, request.target_words, request.max_words)

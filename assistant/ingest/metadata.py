@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.access.roles import normalize_visibility
 from assistant.german.dates import DATE, DATE_LINE, DATE_PATTERN, PLACE_NAME, date_from_match, parse_date
 from assistant.german.places import KREISE, KREISFREIE_STAEDTE, all_place_names, canonical_place
 
@@ -97,7 +98,7 @@ def read_sidecar(path: Path) -> dict[str, str]:
 
 def _apply_overrides(meta: DocMeta, fields: dict[str, str]) -> None:
     aliases = {"type": "doc_type", "typ": "doc_type", "titel": "title", "datum": "date",
-               "gremium": "body", "aktenzeichen": "reference"}
+               "gremium": "body", "aktenzeichen": "reference", "sichtbarkeit": "visibility"}
     for key, value in fields.items():
         name = aliases.get(key, key)
         if not value or name not in DocMeta.__dataclass_fields__:
@@ -106,6 +107,8 @@ def _apply_overrides(meta: DocMeta, fields: dict[str, str]) -> None:
             value = parse_date(value) or meta.date
         elif name == "doc_type":
             value = normalize_doc_type(value)
+        elif name == "visibility":
+            value = normalize_visibility(value)
         setattr(meta, name, value)
 
 

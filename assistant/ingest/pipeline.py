@@ -21,7 +21,7 @@ from assistant.ingest.documents import JOB, ReadRequest
 from assistant.ingest.loaders import ReadLimits
 from assistant.ingest.quarantine import inside, quarantine
 from assistant.ingest.sandbox import Budget, Sandbox
-from assistant.ingest.scan import FoundFile, scan
+from assistant.ingest.scan import FoundFile, scan, sidecar_of
 from assistant.ingest.shape import index_shape, shape_change
 from assistant.records import ChunkRecord
 from assistant.retrieval.embedders import ModelUnavailable, check_model, load_embedder
@@ -182,11 +182,14 @@ def _plan(settings: Settings, old: Manifest, found: list[FoundFile],
         except OSError:  # gone since the scan: as if it had never been there
             continue
         previous = old.files.get(f.key)
-        if previous and (previous.size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        sidecar = _sidecar_hash(f.path)
+        same_sidecar = previous is not None and previous.sidecar == sidecar
+        if previous and same_sidecar and \
+                (previous.size, previous.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
             entries[f.key] = previous
             report.unchanged.append(f.source)
             continue
-        entry = FileEntry(f.source, f.corpus, "", stat.st_size, stat.st_mtime_ns)
+        entry = FileEntry(f.source, f.corpus, "", stat.st_size, stat.st_mtime_ns, sidecar=sidecar)
         entries[f.key] = entry
         if stat.st_size == 0:
             entry.error = "Die Datei ist leer."
@@ -198,7 +201,7 @@ def _plan(settings: Settings, old: Manifest, found: list[FoundFile],
                 entry.sha256 = _sha256(f.path)
             except OSError as err:
                 entry.error = f"Die Datei ist nicht lesbar ({err.strerror}) – Rechte prüfen."
-        if previous and entry.sha256 and entry.sha256 == previous.sha256:
+        if previous and same_sidecar and entry.sha256 and entry.sha256 == previous.sha256:
             previous.mtime_ns = stat.st_mtime_ns
             entries[f.key] = previous
             report.unchanged.append(f.source)
@@ -271,6 +274,14 @@ def _fill_totals(report: IngestReport, entries: dict[str, FileEntry]) -> None:
     report.failed = {e.source: e.error for e in entries.values() if e.error}
     report.documents = sum(1 for e in entries.values() if not e.error)
     report.passages = sum(len(e.chunk_ids) for e in entries.values())
+
+
+def _sidecar_hash(path: Path) -> str:
+    sidecar = sidecar_of(path)
+    try:
+        return hashlib.sha256(sidecar.read_bytes()).hexdigest()[:16] if sidecar else ""
+    except OSError:
+        return ""
 
 
 def _sha256(path: Path) -> str:

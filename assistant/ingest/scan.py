@@ -17,6 +17,12 @@ IGNORED_NAMES = {"readme", "readme.md", "readme.txt", "license", "license.md", "
 SIDECAR_SUFFIX = ".meta.toml"
 
 
+def sidecar_of(path: Path) -> Path | None:
+    """The file's metadata sidecar ("x.pdf.meta.toml" or "x.meta.toml"), if there is one."""
+    candidates = [path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)]
+    return next((s for s in candidates if s.is_file()), None)
+
+
 @dataclass
 class FoundFile:
     key: str  # "<folder>::<path inside>", exactly as on disk; unique across corpus folders

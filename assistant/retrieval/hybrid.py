@@ -88,8 +88,10 @@ class HybridRetriever:
         assert self.embedder is not None and self.store is not None
         vector = self.embedder.embed_query(question)
         hits = self.store.query(vector, k, where_clause(filters))
-        # The store may hold vectors of an unfinished ingest: only the manifest's passages count.
-        return [(self._by_id[cid], score) for cid, score in hits if cid in self._by_id]
+        # The store may hold vectors of an unfinished ingest: only the manifest's passages count,
+        # and their metadata there is the truth (a passage whose visibility changed keeps its id).
+        positions = [(self._by_id[cid], score) for cid, score in hits if cid in self._by_id]
+        return [(i, score) for i, score in positions if matches(self.records[i], filters)]
 
     def _fuse(self, lexical: list[tuple[int, float]], dense: list[tuple[int, float]],
               k: int) -> list[Hit]:

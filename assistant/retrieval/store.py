@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assistant.errors import StoreUnavailable
-from assistant.records import EMBED_FORMAT, EXCLUDE_FILTERS, RANGE_FILTERS
+from assistant.records import EMBED_FORMAT, EXCLUDE_FILTERS, INCLUDE_FILTERS, RANGE_FILTERS
 
 if TYPE_CHECKING:
     from assistant.config import Settings
@@ -105,13 +105,15 @@ def open_index_store(settings: "Settings", chroma_path: Path, index_id: str,
 
 
 def where_clause(filters: dict[str, Any]) -> dict[str, Any] | None:
-    """Chroma's filter syntax: equality, ranges for ``year_from``/``year_to``, and exclusions."""
+    """Chroma's filter syntax: equality, ranges for ``year_from``/``year_to``, allow- and deny-lists."""
     if not filters:
         return None
     clauses: list[dict[str, Any]] = []
     for key, value in filters.items():
         if key in EXCLUDE_FILTERS:
             clauses.append({EXCLUDE_FILTERS[key]: {"$nin": list(value)}})
+        elif key in INCLUDE_FILTERS:
+            clauses.append({INCLUDE_FILTERS[key]: {"$in": list(value)}})
         elif key in RANGE_FILTERS:
             field_name, operator = RANGE_FILTERS[key]
             clauses.append({field_name: {operator: value}})

@@ -6,11 +6,14 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.access.roles import can_draft, can_upload
 from assistant.answer.models import Passage
 from assistant.errors import KimError
 from assistant.ui import render
 from assistant.ui.draft_tab import draft_tab
+from assistant.ui.guard import WebAccess
 from assistant.ui.render import Turn
+from assistant.ui.routes import ask_as
 from assistant.ui.service import ChatService
 from assistant.ui.uploads import ACCEPTED
 
@@ -31,29 +34,35 @@ blockquote { border-left: 4px solid #4b5563; margin: 0.3em 0 0.8em; padding-left
 """
 
 
-def build_app(service: ChatService) -> gr.Blocks:
+def build_app(service: ChatService, access: WebAccess) -> gr.Blocks:
+    """What is built here is the same for everyone (public documents only); each page load then
+    fills in what the signed-in role may see and do."""
     with gr.Blocks(title="KIM-Assistent", analytics_enabled=False) as demo:
         gr.Markdown("# KIM-Assistent\nFragen zum Kommunalen Integrationsmanagement (KIM) in NRW – "
                     "beantwortet aus den vorliegenden Dokumenten, jede Aussage mit Quelle.")
+        who = gr.Markdown(elem_id="angemeldet")
         status = gr.Markdown(render.status_markdown(service.status()), elem_id="status")
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                chat = _chat_tab(service, turns)
-            with gr.Tab("Anfrage beantworten", id="anfrage"):
-                drafting = draft_tab(service, service.filter_choices()["body"])
+                chat = _chat_tab(service, access, turns)
+            with gr.Tab("Anfrage beantworten", id="anfrage", visible=False) as drafting_tab:
+                drafting = draft_tab(service, access, service.filter_choices()["body"])
             with gr.Tab("Dokumente", id="dokumente"):
-                table = _documents_tab(service, status, chat["filters"])
-        # Every page load shows the index as it is now (uploads change it while the app runs).
-        demo.load(lambda: _index_view(service), None, [status, table, *chat["filters"]],
-                  api_visibility="private")
+                documents = _documents_tab(service, access, status, chat["filters"])
+        # Every page load shows the index as it is now (uploads change it while the app runs),
+        # as far as the user's role may see it.
+        demo.load(_index_view(service, access), None,
+                  [status, documents["table"], *chat["filters"]], api_visibility="private")
+        demo.load(_role_view(access), None,
+                  [who, drafting_tab, *documents["upload"]], api_visibility="private")
         demo.load(drafting["refresh"], None, drafting["indexed"], api_visibility="private")
-        gr.api(_api_ask(service), api_name="frage")
+        gr.api(_api_ask(service, access), api_name="frage")
     demo.queue(default_concurrency_limit=4)
     return demo
 
 
-def _chat_tab(service: ChatService, turns: gr.State) -> dict[str, Any]:
+def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[str, Any]:
     choices = service.filter_choices()
     with gr.Row(equal_height=False):
         with gr.Column(scale=3, min_width=320):
@@ -93,7 +102,7 @@ def _chat_tab(service: ChatService, turns: gr.State) -> dict[str, Any]:
                                        elem_id="export", interactive=False)
             new_chat = gr.Button("Neues Gespräch", elem_id="neu")
     filters = [doc_type, body, year_from, year_to]
-    respond = _respond(service)
+    respond = _respond(service, access)
     question.submit(respond, [question, turns, home, *filters],
                     [chatbot, turns, question, copy_text, export], api_visibility="private")
     reset.click(lambda: [ALL] * 4, None, filters, api_visibility="private")
@@ -107,13 +116,14 @@ def _chat_tab(service: ChatService, turns: gr.State) -> dict[str, Any]:
     return {"filters": filters}
 
 
-def _respond(service: ChatService) -> Any:
+def _respond(service: ChatService, access: WebAccess) -> Any:
     def respond(question: str, turns: list[Turn], home: str, doc_type: str, body: str,
-                year_from: str, year_to: str) -> tuple[Any, ...]:
+                year_from: str, year_to: str, request: gr.Request) -> tuple[Any, ...]:
         previous = turns[-1].searched if turns else None
         try:
-            answer = service.ask(question, previous, _filters(doc_type, body, year_from, year_to),
-                                 "" if home == NO_HOME else home)
+            answer = ask_as(service, access, request, question, previous,
+                            _filters(doc_type, body, year_from, year_to),
+                            "" if home == NO_HOME else home)
         except KimError as err:
             gr.Warning(str(err))
             return gr.skip(), gr.skip(), question, gr.skip(), gr.skip()
@@ -151,50 +161,98 @@ def _export_file(turns: list[Turn]) -> str:
     return str(path)
 
 
-def _documents_tab(service: ChatService, status: gr.Markdown,
-                   filters: list[gr.Dropdown]) -> gr.Dataframe:
+def _documents_tab(service: ChatService, access: WebAccess, status: gr.Markdown,
+                   filters: list[gr.Dropdown]) -> dict[str, Any]:
     gr.Markdown("Diese Dokumente durchsucht der Assistent. Neue Dokumente (PDF, DOCX, TXT, HTML) "
                 "können hier hinzugefügt werden; sie werden geprüft und sofort indexiert.")
-    table = gr.Dataframe(_document_rows(service), headers=DOC_COLUMNS, interactive=False,
+    table = gr.Dataframe(_document_rows(service, "oeffentlich"), headers=DOC_COLUMNS, interactive=False,
                          label="Indexierte Dokumente", elem_id="dokumente", wrap=True)
+    # Shown on load to roles that may upload; the gatekeeper refuses the others' uploads anyway.
     files = gr.File(label="Dokumente hochladen", file_count="multiple", type="filepath",
-                    file_types=sorted(ACCEPTED), elem_id="hochladen")
-    upload = gr.Button("Hochladen und indexieren", variant="primary", elem_id="hochladen-knopf")
+                    file_types=sorted(ACCEPTED), elem_id="hochladen", visible=False)
+    upload = gr.Button("Hochladen und indexieren", variant="primary", elem_id="hochladen-knopf",
+                       visible=False)
     message = gr.Markdown(elem_id="hochladen-meldung")
+    index_view = _index_view(service, access)
 
-    def on_upload(paths: list[str] | None,
+    def on_upload(paths: list[str] | None, request: gr.Request,
                   progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (Gradio's way)
                   ) -> tuple[Any, ...]:
         if not paths:
             return ("Bitte zuerst eine Datei auswählen.", gr.skip(), *[gr.skip()] * (2 + len(filters)))
-        progress(0, desc="Dateien prüfen …")
         try:
+            identity = access.identify(request)
+            if not can_upload(identity.role):
+                raise KimError("Hochladen ist der Verwaltung vorbehalten.")
+            progress(0, desc="Dateien prüfen …")
             result = service.upload([Path(p) for p in paths])
         except KimError as err:
-            return (f"❌ Nichts aufgenommen: {err}", gr.skip(), *_index_view(service))
-        return (render.upload_message(result), None, *_index_view(service))
+            return (f"❌ Nichts aufgenommen: {err}", None, *index_view(request))
+        finally:
+            discard_uploads(paths)  # Gradio's copies: accepted files were copied, rejected go
+        access.audit.record("hochladen", identity.name, rolle=identity.role,
+                            aufgenommen=result.accepted, abgelehnt=result.rejected)
+        return (render.upload_message(result), None, *index_view(request))
 
     upload.click(on_upload, files, [message, files, status, table, *filters], concurrency_limit=1,
                  api_visibility="private")
-    return table
+    return {"table": table, "upload": [files, upload]}
 
 
-def _index_view(service: ChatService) -> tuple[Any, ...]:
-    """Status line, document rows and the filter choices of the index as it is now."""
-    choices = service.filter_choices()
-    years = [ALL, *map(str, choices["year"])]
-    return (render.status_markdown(service.status()), _document_rows(service),
-            gr.Dropdown(choices=[ALL, *choices["doc_type"]]), gr.Dropdown(choices=[ALL, *choices["body"]]),
-            gr.Dropdown(choices=years), gr.Dropdown(choices=years))
+def _index_view(service: ChatService, access: WebAccess) -> Any:
+    def view(request: gr.Request) -> tuple[Any, ...]:
+        """Status line, document rows and filter choices of the index as it is now, as far as
+        the user may see it."""
+        role = _role_of(access, request)
+        choices = service.filter_choices(role)
+        years = [ALL, *map(str, choices["year"])]
+        return (render.status_markdown(service.status()), _document_rows(service, role),
+                gr.Dropdown(choices=[ALL, *choices["doc_type"]]),
+                gr.Dropdown(choices=[ALL, *choices["body"]]),
+                gr.Dropdown(choices=years), gr.Dropdown(choices=years))
+    return view
 
 
-def _document_rows(service: ChatService) -> list[list[Any]]:
+def _role_view(access: WebAccess) -> Any:
+    def view(request: gr.Request) -> tuple[Any, ...]:
+        """Who is signed in, and the parts only some roles may use."""
+        try:
+            identity = access.identify(request)
+        except KimError:
+            return "Nicht angemeldet – [Anmelden](/anmelden)", gr.Tab(visible=False), \
+                gr.File(visible=False), gr.Button(visible=False)
+        uploads = can_upload(identity.role)
+        return (render.identity_markdown(identity), gr.Tab(visible=can_draft(identity.role)),
+                gr.File(visible=uploads), gr.Button(visible=uploads))
+    return view
+
+
+def _role_of(access: WebAccess, request: gr.Request) -> str:
+    try:
+        return access.identify(request).role
+    except KimError:
+        return "oeffentlich"  # what everyone may see; the gatekeeper stops strangers before
+
+
+def discard_uploads(paths: list[str]) -> None:
+    """Delete the temporary copies Gradio keeps of uploaded files (a refused 70 MB file would
+    otherwise stay on disk)."""
+    for path in paths:
+        Path(path).unlink(missing_ok=True)
+
+
+def _document_rows(service: ChatService, role: str) -> list[list[Any]]:
     return [[d.title, d.body, render.german_date(d.date), d.doc_type, d.passages, d.source]
-            for d in service.documents()]
+            for d in service.documents(role)]
 
 
-def _api_ask(service: ChatService) -> Any:
-    def frage(question: str, previous: str = "", filters: dict | None = None) -> dict:
+def _api_ask(service: ChatService, access: WebAccess) -> Any:
+    def frage(question: str, request: gr.Request, previous: str = "",
+              filters: dict | None = None) -> dict:
         """Eine Frage beantworten; Ergebnis wie `kim ask --json`."""
-        return dict(service.ask(question, previous or None, filters or {}).to_json())
+        try:
+            answer = ask_as(service, access, request, question, previous or None, filters or {})
+        except KimError as err:
+            raise gr.Error(str(err)) from err
+        return dict(answer.to_json())
     return frage

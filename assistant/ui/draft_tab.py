@@ -13,12 +13,15 @@ from typing import Any
 
 import gradio as gr
 
+from assistant.access.gate import Identity
+from assistant.access.roles import can_draft
 from assistant.drafting.draft import GAP, STATUS_LABELS, Draft, Source
 from assistant.drafting.export import markdown_text, similar_line, source_line, to_docx, to_markdown
 from assistant.drafting.inquiry import Inquiry, parse_inquiry
 from assistant.drafting.questions import InquiryQuestion
 from assistant.errors import KimError
 from assistant.german.dates import german_date
+from assistant.ui.guard import WebAccess
 from assistant.ui.service import ChatService
 from assistant.ui.uploads import ACCEPTED
 
@@ -29,7 +32,7 @@ FROM_INQUIRY = "– Kommune der Anfrage –"
 _SUB_NUMBER = re.compile(r"^(\d+)\s*[a-z]\)?$")
 
 
-def draft_tab(service: ChatService, home_choices: list[str]) -> dict[str, Any]:
+def draft_tab(service: ChatService, access: WebAccess, home_choices: list[str]) -> dict[str, Any]:
     gr.Markdown("Eine Anfrage oder einen Antrag hochladen, einfügen oder aus dem Index wählen. "
                 "Der Assistent liest die Fragen mit ihren Nummern, beantwortet jede aus den "
                 "Unterlagen – nie aus Anfragen – und erstellt einen Entwurf mit Quellen für Word.")
@@ -38,8 +41,8 @@ def draft_tab(service: ChatService, home_choices: list[str]) -> dict[str, Any]:
                          file_types=sorted(ACCEPTED), elem_id="anfrage-datei")
         pasted = gr.Textbox(label="… oder den Text einfügen", lines=6, max_lines=12,
                             elem_id="anfrage-text")
-        indexed = gr.Dropdown(_indexed_choices(service), value=None, label="… oder aus dem Index",
-                              elem_id="anfrage-index")
+        indexed = gr.Dropdown(_indexed_choices(service, "oeffentlich"), value=None,
+                              label="… oder aus dem Index", elem_id="anfrage-index")
     read = gr.Button("Anfrage lesen", variant="primary", elem_id="anfrage-lesen")
     header = gr.Markdown(elem_id="anfrage-kopf")
     questions = gr.Dataframe(headers=QUESTION_COLUMNS, datatype=["str", "str"], value=None,
@@ -67,18 +70,24 @@ def draft_tab(service: ChatService, home_choices: list[str]) -> dict[str, Any]:
     preview = gr.HTML(elem_id="entwurf-vorschau")
     inquiry_state, draft_state = gr.State(None), gr.State(None)
 
-    def on_read(path: str | None, text: str, doc_id: str | None) -> tuple[Any, ...]:
+    def on_read(path: str | None, text: str, doc_id: str | None,
+                request: gr.Request) -> tuple[Any, ...]:
         try:
-            inquiry = _read(service, path, text, doc_id)
+            inquiry = _read(service, path, text, doc_id, _drafter(access, request).role)
         except KimError as err:
             gr.Warning(str(err))
             return gr.skip(), gr.skip(), gr.skip()
         rows = [[q.n, q.text] for q in inquiry.questions]
         return inquiry, _header_markdown(inquiry), rows
 
-    def on_draft(inquiry: Inquiry | None, rows: Any, chosen: str,
+    def on_draft(inquiry: Inquiry | None, rows: Any, chosen: str, request: gr.Request,
                  progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio's way)
                  ) -> tuple[Any, ...]:
+        try:
+            identity = _drafter(access, request)
+        except KimError as err:
+            gr.Warning(str(err))
+            return (gr.skip(),) * 5
         if inquiry is None:
             gr.Warning("Bitte zuerst eine Anfrage lesen.")
             return (gr.skip(),) * 5
@@ -90,7 +99,10 @@ def draft_tab(service: ChatService, home_choices: list[str]) -> dict[str, Any]:
         def step(done: int, total: int, _question: str) -> None:
             progress((done, total), desc=f"Frage {done + 1} von {total} …", unit="Fragen")
 
-        draft = service.draft(inquiry, "" if chosen == FROM_INQUIRY else chosen, step)
+        draft = service.draft(inquiry, "" if chosen == FROM_INQUIRY else chosen, step,
+                              identity.role)
+        access.audit.record("entwurf", identity.name, rolle=identity.role, anfrage=inquiry.title,
+                            fragen=len(inquiry.questions))
         return (draft, [[i.n, STATUS_LABELS[i.status], i.answer] for i in draft.items],
                 *_outputs(service, draft))
 
@@ -107,16 +119,35 @@ def draft_tab(service: ChatService, home_choices: list[str]) -> dict[str, Any]:
                 api_visibility="private")
     answers.input(on_edit, [draft_state, answers], [draft_state, docx, markdown, preview],
                   api_visibility="private")
-    return {"indexed": indexed,
-            "refresh": lambda: gr.Dropdown(choices=_indexed_choices(service))}
+    return {"indexed": indexed, "refresh": _refresh(service, access)}
 
 
-def _indexed_choices(service: ChatService) -> list[tuple[str, str]]:
+def _refresh(service: ChatService, access: WebAccess) -> Callable[[gr.Request], Any]:
+    def refresh(request: gr.Request) -> Any:
+        """The indexed inquiries the user may see (none for a role that does not draft)."""
+        try:
+            role = _drafter(access, request).role
+        except KimError:
+            return gr.Dropdown(choices=[])
+        return gr.Dropdown(choices=_indexed_choices(service, role))
+    return refresh
+
+
+def _drafter(access: WebAccess, request: gr.Request) -> Identity:
+    """The signed-in user, if drafting the administration's answer is their work."""
+    identity = access.identify(request)
+    if not can_draft(identity.role):
+        raise KimError("Antworten entwerfen ist der Verwaltung vorbehalten.")
+    return identity
+
+
+def _indexed_choices(service: ChatService, role: str) -> list[tuple[str, str]]:
     return [(f"{d.title} ({d.body}, {german_date(d.date)})" if d.date else d.title, d.doc_id)
-            for d in service.inquiry_documents()]
+            for d in service.inquiry_documents(role)]
 
 
-def _read(service: ChatService, path: str | None, text: str, doc_id: str | None) -> Inquiry:
+def _read(service: ChatService, path: str | None, text: str, doc_id: str | None,
+          role: str) -> Inquiry:
     if path:
         return service.read_inquiry(Path(path), Path(path).name)
     if text and text.strip():
@@ -125,7 +156,7 @@ def _read(service: ChatService, path: str | None, text: str, doc_id: str | None)
             raise KimError(f"Der eingefügte Text ist zu lang ({len(text)} Zeichen, höchstens "
                            f"{limit}) – bitte nur die Anfrage einfügen.")
         return parse_inquiry(text)
-    document = service.document(doc_id) if doc_id else None
+    document = service.document(doc_id, role) if doc_id else None
     if document is None:
         raise KimError("Bitte eine Anfrage hochladen, ihren Text einfügen oder eine aus dem "
                        "Index wählen.")

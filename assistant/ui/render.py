@@ -10,14 +10,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from assistant.access.roles import ROLE_NAMES
 from assistant.answer.models import Answer, Passage
 from assistant.engine import Status
 from assistant.german.dates import german_date
 
 if TYPE_CHECKING:
+    from assistant.access.gate import Identity
     from assistant.ui.service import UploadResult
 
 DocLink = Callable[[Passage], str]  # the URL that opens a passage's whole document
+# A Markdown link or image: [label](address "title").
+_MD_LINK = re.compile(r"!?\[([^\]\n]*)\]\(\s*<?([^()\s<>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# What a Markdown renderer would link by itself: web and mail addresses (without final punctuation).
+_ADDRESS = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)[^\s<>`\"]+?(?=[.,;:!?)\]]*(?:\s|$))"
+                      r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 
 
 @dataclass
@@ -33,7 +40,7 @@ class Turn:
 
 
 def answer_markdown(turn: Turn) -> str:
-    text = _escape_md(turn.answer.answer)
+    text = inert_markdown(turn.answer.answer)
     if turn.searched != turn.question:
         text = f"*Gesucht wurde: „{_escape_md(turn.searched)}“*\n\n{text}"
     if turn.answer.stand_ins:
@@ -113,7 +120,7 @@ def conversation_markdown(turns: Sequence[Turn], when: datetime | None = None) -
         out += [f"## Frage {i}: {turn.question}", ""]
         if turn.searched != turn.question:
             out += [f"*Gesucht wurde: „{turn.searched}“*", ""]
-        out += [turn.answer.answer, ""]
+        out += [inert_markdown(turn.answer.answer), ""]
         if turn.answer.stand_ins:
             out += [f"*{stand_in_note(turn.answer)}*", ""]
         out += ["### " + sources_title(turn.answer), ""]
@@ -124,6 +131,17 @@ def conversation_markdown(turns: Sequence[Turn], when: datetime | None = None) -
             out += [f"  > {q.strip()}" for q in p.quotes]
         out.append("")
     return "\n".join(out)
+
+
+def identity_markdown(identity: "Identity") -> str:
+    """Who the page serves, and the way out (or in)."""
+    role = ROLE_NAMES.get(identity.role, identity.role)
+    if identity.via == "lokal":
+        return "Lokal auf diesem Rechner – alle Dokumente (keine Anmeldung eingerichtet)"
+    if identity.via == "anonym":
+        return "Nicht angemeldet – nur öffentliche Dokumente · [Anmelden](/anmelden)"
+    way_out = " · [Abmelden](/abmelden)" if identity.via == "passwort" else ""
+    return f"Angemeldet als **{_escape_md(identity.name)}** ({role}){way_out}"
 
 
 def status_markdown(status: Status) -> str:
@@ -141,9 +159,24 @@ def german_timestamp(iso: str) -> str:
         return iso or "unbekannt"
 
 
+def inert_markdown(text: str) -> str:
+    """Document text in the assistant's voice: a link planted in a document ("[beim
+    Ministerium](http://…)") must not become a clickable link in our answer. Links are shown as
+    plain text with their address visible, in a code span, which Markdown never turns into a
+    link; everything else is escaped."""
+    text = _MD_LINK.sub(lambda m: f"{m.group(1)} ({m.group(2)})", text)
+    parts, last = [], 0
+    for match in _ADDRESS.finditer(text):
+        parts += [_escape_md(text[last:match.start()]), f"`{match.group(0)}`"]
+        last = match.end()
+    return "".join([*parts, _escape_md(text[last:])])
+
+
 def _escape_md(text: str) -> str:
     """Keep "[1]" and ordinary punctuation; stop stray Markdown/HTML from changing the layout."""
-    return html.escape(text, quote=False).replace("*", "\\*").replace("_", "\\_")
+    # "](" escaped: no inline link can form from what is left, e.g. "[x](javascript:…(1))".
+    return (html.escape(text, quote=False).replace("*", "\\*").replace("_", "\\_")
+            .replace("](", "]\\("))
 
 
 def upload_message(result: "UploadResult") -> str:

@@ -1,62 +1,44 @@
-"""`kim serve` / `python app.py`: the chat on 127.0.0.1:7860, plus a route that opens documents."""
+"""`kim serve` / `python app.py`: the chat on 127.0.0.1:7860, behind the gatekeeper (ui/guard.py)."""
 
-import mimetypes
+import logging
 import os
 import socket
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.config import Settings
 from assistant.errors import KimError
+from assistant.ui.guard import GuardMiddleware, WebAccess
 from assistant.ui.service import ChatService
 
 if TYPE_CHECKING:  # both load slowly; imported when the server starts
     import fastapi
     import gradio
 
-# Types a browser shows itself; everything else is offered as a download.
-_INLINE = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8",
-           ".md": "text/plain; charset=utf-8", ".html": "text/html; charset=utf-8",
-           ".htm": "text/html; charset=utf-8"}
+log = logging.getLogger(__name__)
 
 
-def create_app(service: ChatService) -> "fastapi.FastAPI":
+def create_app(service: ChatService, access: WebAccess | None = None) -> "fastapi.FastAPI":
     import fastapi
     import gradio as gr
-    from fastapi.responses import FileResponse
+    from starlette.routing import Mount
 
     from assistant.ui.app import CSS, build_app
+    from assistant.ui.routes import add_routes, german_errors
 
-    app = fastapi.FastAPI(title="KIM-Assistent", docs_url=None, redoc_url=None)
-
-    @app.get("/dokument/{doc_id}")
-    def open_document(doc_id: str) -> FileResponse:
-        # Only files the index knows are served – never a path taken from the request.
-        document = service.document(doc_id)
-        if document is None or not _servable(document.path, document.root):
-            raise fastapi.HTTPException(404, "Dokument nicht gefunden – vielleicht wurde es "
-                                             "inzwischen aus dem Korpus entfernt.")
-        suffix = document.path.suffix.lower()
-        media = _INLINE.get(suffix) or mimetypes.guess_type(document.path.name)[0]
-        disposition = "inline" if suffix in _INLINE else "attachment"
-        # An uploaded HTML page must not run scripts in the chat's origin (it could upload files).
-        headers = {"Content-Security-Policy": "sandbox"} if "html" in (media or "") else None
-        return FileResponse(document.path, media_type=media or "application/octet-stream",
-                            content_disposition_type=disposition, filename=document.path.name,
-                            headers=headers)
-
+    access = access or WebAccess(service.settings)
+    app = fastapi.FastAPI(title="KIM-Assistent", docs_url=None, redoc_url=None, openapi_url=None)
+    add_routes(app, service, access)
     # The page is German whatever the browser's language (screen readers pick the voice by it).
-    return gr.mount_gradio_app(app, build_app(service), path="", theme=_theme(), css=CSS,
-                               js="() => { document.documentElement.lang = 'de'; }",
-                               footer_links=[], show_error=False)
-
-
-def _servable(path: Path, root: Path) -> bool:
-    """A regular file that is, after following links, still inside its corpus folder."""
-    try:
-        return path.is_file() and path.resolve(strict=True).is_relative_to(root.resolve())
-    except (OSError, RuntimeError):
-        return False
+    # No run history: it would keep answers from non-public documents in a shared browser.
+    app = gr.mount_gradio_app(app, build_app(service, access), path="", theme=_theme(), css=CSS,
+                              js="() => { document.documentElement.lang = 'de'; }",
+                              footer_links=[], show_error=False, run_history=False,
+                              max_file_size=int(service.settings.max_file_mb * 1024 * 1024))
+    for mounted in app.routes:  # Gradio's own app, mounted at "/"
+        if isinstance(mounted, Mount) and mounted.app is not app:
+            german_errors(mounted.app, service.settings.max_file_mb, ours=False)  # type: ignore[arg-type]
+    app.add_middleware(GuardMiddleware, access=access)
+    return app
 
 
 def _theme() -> "gradio.themes.Base":
@@ -74,10 +56,15 @@ def serve(settings: Settings) -> None:
 
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     _check_port(settings.host, settings.port)
+    access = WebAccess(settings)
+    warning = access.gate.check_startup()  # refuses an open network address without sign-in
     service = ChatService.start(settings)
-    app = create_app(service)
+    app = create_app(service, access)
     status = service.status()
     print(f"Suche: {status.search}" + (f" – {status.reason}" if status.reason else ""))
+    print(f"Zugang: {access.gate.mode()}")
+    if warning:
+        log.warning("%s", warning)
     print(f"KIM-Assistent läuft: http://{settings.host}:{settings.port}  (Beenden mit Strg+C)",
           flush=True)
     # Open browser tabs keep event streams alive: Strg+C must not wait for them forever.

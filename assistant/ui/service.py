@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant.access.roles import sees
 from assistant.answer.models import Answer
 from assistant.config import Settings
 from assistant.conversation import resolve
@@ -36,6 +37,7 @@ class Document:
     body: str
     date: str
     doc_type: str
+    visibility: str
     passages: int
     source: str
     path: Path
@@ -86,36 +88,37 @@ class ChatService:
         return self._assistant  # read once per request: a swap never changes it mid-answer
 
     def ask(self, question: str, previous: str | None, filters: dict[str, Any],
-            home: str | None = None) -> Answer:
-        """Answer ``question``; a follow-up ("Und in Kleve?") is completed from ``previous``;
-        ``home`` is the chat's "Unsere Kommune" (None: KIM_KOMMUNE)."""
+            home: str | None = None, role: str = "oeffentlich") -> Answer:
+        """Answer ``question`` from what ``role`` may see; a follow-up ("Und in Kleve?") is
+        completed from ``previous``; ``home`` is the chat's "Unsere Kommune" (None: KIM_KOMMUNE)."""
         assistant = self.assistant
         question = assistant.check_question(question)
-        return assistant.ask(resolve(question, previous), filters=parse_filters(filters), home=home)
+        return assistant.ask(resolve(question, previous), filters=parse_filters(filters), home=home,
+                             role=role)
 
     def status(self) -> Status:
         return self.assistant.status()
 
-    def documents(self) -> list[Document]:
-        return self._documents
+    def documents(self, role: str = "oeffentlich") -> list[Document]:
+        return [d for d in self._documents if sees(role, d.visibility)]
 
-    def document(self, doc_id: str) -> Document | None:
-        return next((d for d in self._documents if d.doc_id == doc_id), None)
+    def document(self, doc_id: str, role: str = "oeffentlich") -> Document | None:
+        return next((d for d in self.documents(role) if d.doc_id == doc_id), None)
 
     def doc_id_of(self, corpus: str, source: str) -> str:
         return _doc_id(corpus, source)
 
-    def filter_choices(self) -> dict[str, list[Any]]:
-        records = self.assistant.records
+    def filter_choices(self, role: str = "oeffentlich") -> dict[str, list[Any]]:
+        records = [r for r in self.assistant.records if sees(role, r.visibility)]
         return {
             "doc_type": sorted({r.doc_type for r in records if r.doc_type}),
             "body": sorted({r.body for r in records if r.body}),
             "year": sorted({r.year for r in records if r.year}),
         }
 
-    def inquiry_documents(self) -> list[Document]:
+    def inquiry_documents(self, role: str = "oeffentlich") -> list[Document]:
         """Indexed inquiries and motions, for drafting their answer."""
-        return [d for d in self._documents if d.doc_type in ASKING_TYPES]
+        return [d for d in self.documents(role) if d.doc_type in ASKING_TYPES]
 
     def read_inquiry(self, path: Path, name: str) -> Inquiry:
         """An uploaded inquiry: checked like any upload, read in the sandbox, not indexed."""
@@ -123,8 +126,9 @@ class ChatService:
         return read_inquiry(path, name, Budget(self.settings.file_timeout_s,
                                                self.settings.file_memory_mb))
 
-    def draft(self, inquiry: Inquiry, home: str, progress: Progress | None = None) -> Draft:
-        return draft_answer(self.assistant, inquiry, home, progress)
+    def draft(self, inquiry: Inquiry, home: str, progress: Progress | None = None,
+              role: str = "oeffentlich") -> Draft:
+        return draft_answer(self.assistant, inquiry, home, progress, role)
 
     def upload(self, files: list[Path], progress: bool = True) -> UploadResult:
         """Check, store and index uploaded files. A file counts as accepted only once it is
@@ -172,7 +176,8 @@ class ChatService:
             root, inner = key.split("::", 1)  # the path exactly as on disk
             documents.append(Document(
                 doc_id=_doc_id(entry.corpus, entry.source), title=record.title, body=record.body,
-                date=record.date, doc_type=record.doc_type, passages=len(entry.chunk_ids),
+                date=record.date, doc_type=record.doc_type, visibility=record.visibility,
+                passages=len(entry.chunk_ids),
                 source=entry.source, path=Path(root) / inner, root=Path(root)))
         return sorted(documents, key=lambda d: (d.date or "0", d.title), reverse=True)
 
