@@ -21,9 +21,17 @@ from assistant.retrieval.store import VectorStore, where_clause
 def _roundtrip(store: VectorStore) -> None:
     vectors = np.eye(3, dtype=np.float32)
     store.upsert(["a", "b", "c"], vectors, ["Jobcenter", "Ausländerbehörde", "Lenkungsgruppe"],
-                 [{"body": "Kreis Kleve", "year": 2023}, {"body": "Gummersbach", "year": 2024},
-                  {"body": "Kreis Kleve", "year": 2024}])
+                 [{"body": "Kreis Kleve", "year": 2023, "visibility": "öffentlich"},
+                  {"body": "Gummersbach", "year": 2024, "visibility": "rat"},
+                  {"body": "Kreis Kleve", "year": 2024, "visibility": "nichtöffentlich"}])
     assert store.count() == 3
+    # A role's allow-list is applied by the store itself, before ranking.
+    public = store.query(np.array([0, 0, 1], dtype=np.float32), 3,
+                         where_clause({"visibility_in": ["öffentlich"]}))
+    assert [i for i, _ in public] == ["a"]
+    council = store.query(np.array([0, 0, 1], dtype=np.float32), 3,
+                          where_clause({"visibility_in": ["öffentlich", "rat"]}))
+    assert sorted(i for i, _ in council) == ["a", "b"]
     assert store.query(np.array([1, 0.1, 0], dtype=np.float32), 1)[0][0] == "a"
     filtered = store.query(np.array([1, 0.1, 0], dtype=np.float32), 3,
                            where_clause({"body": "Kreis Kleve", "year": 2024}))

@@ -70,9 +70,12 @@ def test_document_route_serves_known_files_only_and_sandboxes_html(tmp_path: Pat
     corpus.mkdir()
     write_council_html(corpus / "vorlage.html", "Vorlage KIM", "Der Integrationsrat berät über KIM.")
     settings = Settings(index_dir=tmp_path / "index", corpus_dirs=[corpus],
-                        upload_dir=tmp_path / "uploads")
+                        upload_dir=tmp_path / "uploads", users_file=tmp_path / "benutzer.toml",
+                        audit_file=tmp_path / "audit.jsonl")
     service = ChatService.start(settings, progress=False)
-    client = TestClient(create_app(service))
+    # Nobody configured: the local user on this computer (the gatekeeper checks the address).
+    client = TestClient(create_app(service), base_url="http://127.0.0.1:7860",
+                        client=("127.0.0.1", 50000))
     [document] = service.documents()
     response = client.get(f"/dokument/{document.doc_id}")
     assert response.status_code == 200 and "Integrationsrat" in response.text
