@@ -40,7 +40,7 @@ def build_app(service: ChatService, access: WebAccess) -> gr.Blocks:
     with gr.Blocks(title="KIM-Assistent", analytics_enabled=False) as demo:
         gr.Markdown("# KIM-Assistent\nFragen zum Kommunalen Integrationsmanagement (KIM) in NRW – "
                     "beantwortet aus den vorliegenden Dokumenten, jede Aussage mit Quelle.")
-        who = gr.Markdown(elem_id="angemeldet")
+        who = gr.HTML(elem_id="angemeldet")
         status = gr.Markdown(render.status_markdown(service.status()), elem_id="status")
         turns = gr.State([])
         with gr.Tabs():
@@ -219,10 +219,10 @@ def _role_view(access: WebAccess) -> Any:
         try:
             identity = access.identify(request)
         except KimError:
-            return "Nicht angemeldet – [Anmelden](/anmelden)", gr.Tab(visible=False), \
-                gr.File(visible=False), gr.Button(visible=False)
+            return ('<p>Nicht angemeldet – <a href="/anmelden" target="_self">Anmelden</a></p>',
+                    gr.Tab(visible=False), gr.File(visible=False), gr.Button(visible=False))
         uploads = can_upload(identity.role)
-        return (render.identity_markdown(identity), gr.Tab(visible=can_draft(identity.role)),
+        return (render.identity_html(identity), gr.Tab(visible=can_draft(identity.role)),
                 gr.File(visible=uploads), gr.Button(visible=uploads))
     return view
 

@@ -133,15 +133,16 @@ def conversation_markdown(turns: Sequence[Turn], when: datetime | None = None) -
     return "\n".join(out)
 
 
-def identity_markdown(identity: "Identity") -> str:
-    """Who the page serves, and the way out (or in)."""
+def identity_html(identity: "Identity") -> str:
+    """Who the page serves, and the way out (or in) – in this tab, not a new one."""
     role = ROLE_NAMES.get(identity.role, identity.role)
     if identity.via == "lokal":
-        return "Lokal auf diesem Rechner – alle Dokumente (keine Anmeldung eingerichtet)"
+        return "<p>Lokal auf diesem Rechner – alle Dokumente (keine Anmeldung eingerichtet)</p>"
     if identity.via == "anonym":
-        return "Nicht angemeldet – nur öffentliche Dokumente · [Anmelden](/anmelden)"
-    way_out = " · [Abmelden](/abmelden)" if identity.via == "passwort" else ""
-    return f"Angemeldet als **{_escape_md(identity.name)}** ({role}){way_out}"
+        return ('<p>Nicht angemeldet – nur öffentliche Dokumente · '
+                '<a href="/anmelden" target="_self">Anmelden</a></p>')
+    way_out = ' · <a href="/abmelden" target="_self">Abmelden</a>' if identity.via == "passwort" else ""
+    return f"<p>Angemeldet als <strong>{html.escape(identity.name)}</strong> ({role}){way_out}</p>"
 
 
 def status_markdown(status: Status) -> str:

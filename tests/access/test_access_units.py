@@ -10,7 +10,7 @@ import pytest
 from assistant.access.audit import AuditLog, read_audit
 from assistant.access.gate import COOKIE, Gate
 from assistant.access.limits import RateLimit
-from assistant.access.roles import (normalize_visibility, sees, visibility_filter)
+from assistant.access.roles import normalize_visibility, sees, visibility_filter
 from assistant.access.users import UserError, UserStore, verify_password
 from assistant.config import Settings
 from assistant.errors import KimError

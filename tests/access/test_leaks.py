@@ -2,7 +2,6 @@
 the real index (hybrid search with the bundled model, Chroma embedded), the drafting and the
 service the chat uses. A leak is a non-public file among the passages or a secret word shown."""
 
-from pathlib import Path
 
 import pytest
 
@@ -67,7 +66,7 @@ def test_council_members_see_what_was_released_to_them_only(assistant: Assistant
 
 
 def _sources(answer: object) -> list[str]:
-    passages = getattr(answer, "passages")
+    passages = answer.passages
     return [p.source for p in passages if p.source in NOT_PUBLIC]
 
 

@@ -5,8 +5,6 @@ import http.client
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -14,41 +12,12 @@ import httpx
 import pytest
 
 from assistant.access.gate import COOKIE
-from assistant.access.users import UserStore
+from tests.access.conftest import password, signed_in
 from tests.access.corpus import NOT_PUBLIC, QUESTIONS, leaked, write_corpus
 from tests.conftest import KIM, REPO, env_with
-from tests.ui.conftest import RunningApp, start_app, stop_app
+from tests.ui.conftest import RunningApp
 
 pytestmark = [pytest.mark.server, pytest.mark.slow]
-
-USERS = {"anna": "rat", "vera": "verwaltung"}
-
-
-def password(name: str) -> str:
-    return f"{name}-passwort-123"
-
-
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    tmp = tmp_path_factory.mktemp("web")
-    store = UserStore(tmp / "zugang" / "benutzer.toml")
-    for name, role in USERS.items():
-        store.add(name, role, password(name))
-    proc, running = start_app(tmp, [write_corpus(tmp / "corpus")], KIM_ALLOW_ANONYMOUS="1",
-                              KIM_TRUSTED_PROXIES='["127.0.0.1"]', KIM_QUESTIONS_PER_MINUTE="500",
-                              GRADIO_TEMP_DIR=str(tmp / "gradio"))
-    yield running
-    stop_app(proc)
-
-
-@contextmanager
-def signed_in(app: RunningApp, name: str) -> Iterator[httpx.Client]:
-    """A client holding the session cookie of ``name``, as a script would sign in."""
-    with httpx.Client(base_url=app.url, timeout=60) as client:
-        response = client.post("/anmelden", json={"name": name, "passwort": password(name)})
-        assert response.status_code == 200 and response.json()["rolle"] == USERS[name]
-        yield client
-
 
 def ask(client: httpx.Client, question: str, **extra: object) -> httpx.Response:
     return client.post("/api/frage", json={"frage": question, **extra})
