@@ -52,20 +52,32 @@ class WebAccess:
 
     def identify(self, request: Any) -> Identity:
         """The user behind a Starlette request, or a ``gr.Request`` (which wraps one)."""
-        raw = getattr(request, "request", None) or request
-        headers = {k.lower(): v for k, v in raw.headers.items()} if raw is not None else {}
-        cookies = dict(raw.cookies) if raw is not None else {}
-        client = raw.client.host if raw is not None and raw.client else None
+        headers, cookies, client = _parts(request)
         identity = self.gate.identify(headers, cookies, client)
         if identity is None:
             raise NotSignedIn("Bitte zuerst anmelden – die Sitzung ist abgelaufen oder fehlt. "
                               "Seite neu laden.")
         return identity
 
-    def check_question_rate(self, identity: Identity) -> None:
-        if not self.questions.allow(identity.name):
+    def check_question_rate(self, identity: Identity, request: Any) -> None:
+        # Anonymous visitors share a name, not a limit: each address counts for itself.
+        key = identity.name if identity.via != "anonym" else f"anonym@{_parts(request)[2]}"
+        if not self.questions.allow(key):
             raise RateLimited(f"Zu viele Fragen in kurzer Zeit ({self.questions.wait_text()}) – "
                               "bitte einen Moment warten.")
+
+
+def _parts(request: Any) -> tuple[dict[str, str], dict[str, str], str | None]:
+    """Headers (lower-case names), cookies and client address of a Starlette request or of a
+    ``gr.Request`` (which wraps one); nothing when there is no HTTP request behind it."""
+    raw = getattr(request, "request", None) or request
+    try:
+        headers = {k.lower(): v for k, v in raw.headers.items()}
+        cookies = dict(raw.cookies)
+        client = raw.client.host if raw.client else None
+    except (AttributeError, TypeError):
+        return {}, {}, None
+    return headers, cookies, client
 
 
 class RateLimited(KimError):

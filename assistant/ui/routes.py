@@ -88,7 +88,7 @@ def ask_as(service: ChatService, access: WebAccess, request: Any, question: str,
            previous: str | None, filters: Any, home: str | None = None) -> Answer:
     """One question as the request's user: rate-limited, filtered by role, audited."""
     identity = access.identify(request)
-    access.check_question_rate(identity)
+    access.check_question_rate(identity, request)
     if not isinstance(filters, dict):
         raise InvalidFilter("„filter“ bitte als Objekt angeben, z. B. {\"jahr\": 2024}.")
     answer = service.ask(question, previous, filters, home, role=identity.role)

@@ -200,3 +200,22 @@ def test_serving_on_the_network_without_sign_in_is_refused(tmp_path: Path) -> No
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode != 0 and "KIM_ALLOW_ANONYMOUS=1" in proc.stderr
     assert not (tmp_path / "i").exists()  # refused before anything was built
+
+
+def test_questions_are_rate_limited_per_user(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from assistant.config import Settings
+    from assistant.ui.server import create_app
+    from assistant.ui.service import ChatService
+
+    settings = Settings(index_dir=tmp_path / "index", corpus_dirs=[write_corpus(tmp_path / "c")],
+                        upload_dir=tmp_path / "uploads", embed_model="none",
+                        users_file=tmp_path / "benutzer.toml", audit_file=tmp_path / "audit.jsonl",
+                        questions_per_minute=3)
+    service = ChatService.start(settings, progress=False)
+    client = TestClient(create_app(service), base_url="http://127.0.0.1:7860",
+                        client=("127.0.0.1", 50000))
+    responses = [client.post("/api/frage", json={"frage": "Was ist KIM?"}) for _ in range(4)]
+    assert [r.status_code for r in responses] == [200, 200, 200, 429]
+    assert "Zu viele Fragen" in responses[-1].json()["fehler"]
