@@ -61,6 +61,7 @@ bench: $(VENV)/.dev
 	$(PY) benchmarks/bench_scale.py
 	$(PY) benchmarks/bench_large.py
 	$(PY) benchmarks/bench_serve.py
+	$(PY) benchmarks/bench_users.py
 
 ## fuzz: 3,000+ broken files, a 45 MB text and 30 killed ingests through the real `kim ingest`
 fuzz: $(VENV)/.dev

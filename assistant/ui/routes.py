@@ -8,6 +8,7 @@ from typing import Any
 import fastapi
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.access.gate import COOKIE
@@ -73,8 +74,10 @@ def add_routes(app: fastapi.FastAPI, service: ChatService, access: WebAccess) ->
         if not isinstance(body, dict) or not isinstance(body.get("frage"), str):
             return _error(400, 'Das Feld „frage“ (Text) fehlt, z. B. {"frage": "Was ist KIM?"}.')
         try:
-            answer = ask_as(service, access, request, body["frage"], body.get("vorherige") or None,
-                            body.get("filter") or {}, body.get("kommune"))
+            # In a worker thread: answering must not stop the server from serving others.
+            answer = await run_in_threadpool(ask_as, service, access, request, body["frage"],
+                                             body.get("vorherige") or None,
+                                             body.get("filter") or {}, body.get("kommune"))
             return JSONResponse(answer.to_json())
         except NotSignedIn as err:
             return _error(401, str(err))
@@ -118,7 +121,8 @@ def _sign_in_routes(app: fastapi.FastAPI, access: WebAccess) -> None:
         if not access.failed_sign_ins.allow(f"{name.lower()}|{address}"):
             message = "Zu viele Fehlversuche – bitte in 15 Minuten erneut versuchen."
             return _error(429, message) if as_json else _page(target, message, 429)
-        user = access.gate.users.authenticate(name, password)
+        # scrypt takes about 50 ms on purpose: off the event loop, so nobody else waits for it.
+        user = await run_in_threadpool(access.gate.users.authenticate, name, password)
         if user is None:
             access.audit.record("anmeldung_fehlgeschlagen", name[:64], adresse=address)
             message = "Benutzername oder Passwort ist falsch."
