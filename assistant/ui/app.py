@@ -163,8 +163,9 @@ def _export_file(turns: list[Turn]) -> str:
 
 def _documents_tab(service: ChatService, access: WebAccess, status: gr.Markdown,
                    filters: list[gr.Dropdown]) -> dict[str, Any]:
-    gr.Markdown("Diese Dokumente durchsucht der Assistent. Neue Dokumente (PDF, DOCX, TXT, HTML) "
-                "können hier hinzugefügt werden; sie werden geprüft und sofort indexiert.")
+    gr.Markdown("Diese Dokumente durchsucht der Assistent für Sie (so weit Ihre Rolle sie sehen "
+                "darf). Die Verwaltung kann hier neue Dokumente (PDF, DOCX, TXT, HTML) hinzufügen; "
+                "sie werden geprüft und sofort indexiert.")
     table = gr.Dataframe(_document_rows(service, "oeffentlich"), headers=DOC_COLUMNS, interactive=False,
                          label="Indexierte Dokumente", elem_id="dokumente", wrap=True)
     # Shown on load to roles that may upload; the gatekeeper refuses the others' uploads anyway.
@@ -189,7 +190,9 @@ def _documents_tab(service: ChatService, access: WebAccess, status: gr.Markdown,
         except KimError as err:
             return (f"❌ Nichts aufgenommen: {err}", None, *index_view(request))
         finally:
-            discard_uploads(paths)  # Gradio's copies: accepted files were copied, rejected go
+            # Gradio's temporary copies go in any case: accepted files now live in the upload
+            # folder, and refused ones (a 70 MB file, say) must not stay on disk.
+            discard_uploads(paths)
         access.audit.record("hochladen", identity.name, rolle=identity.role,
                             aufgenommen=result.accepted, abgelehnt=result.rejected)
         return (render.upload_message(result), None, *index_view(request))
