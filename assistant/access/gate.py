@@ -53,9 +53,13 @@ class Gate:
     def check_startup(self) -> str:
         """A German warning for the log, "" when none; a KimError when serving would be unsafe."""
         local = self.settings.host in LOCAL_HOSTS
+        names = "" if local or self.settings.allowed_hosts else (
+            " Hinweis: Es werden nur Anfragen an localhost beantwortet – die Namen, unter denen "
+            "der Chat im Netz erreichbar ist, in KIM_ALLOWED_HOSTS eintragen.")
         if self.sign_in_required or local:
-            return ("Anonyme Besucher sehen nur öffentliche Dokumente (KIM_ALLOW_ANONYMOUS=1)."
-                    if self.settings.allow_anonymous else "")
+            anonymous = ("Anonyme Besucher sehen nur öffentliche Dokumente "
+                         "(KIM_ALLOW_ANONYMOUS=1)." if self.settings.allow_anonymous else "")
+            return (anonymous + names).strip()
         if not self.settings.allow_anonymous:
             raise KimError(
                 f"Der Chat soll unter {self.settings.host} erreichbar sein, aber es ist keine "
@@ -63,7 +67,8 @@ class Gate:
                 "einen Proxy mit Single Sign-on eintragen (KIM_TRUSTED_PROXIES) oder bewusst "
                 "KIM_ALLOW_ANONYMOUS=1 setzen (dann nur öffentliche Dokumente).")
         return (f"WARNUNG: Der Chat ist unter {self.settings.host} ohne Anmeldung erreichbar "
-                "(KIM_ALLOW_ANONYMOUS=1) – jeder im Netz sieht die öffentlichen Dokumente.")
+                "(KIM_ALLOW_ANONYMOUS=1) – jeder im Netz sieht die öffentlichen Dokumente."
+                + names)
 
     def mode(self) -> str:
         """How people get in, in plain German (the startup log)."""
