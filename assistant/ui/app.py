@@ -41,7 +41,7 @@ def build_app(service: ChatService, access: WebAccess) -> gr.Blocks:
         gr.Markdown("# KIM-Assistent\nFragen zum Kommunalen Integrationsmanagement (KIM) in NRW – "
                     "beantwortet aus den vorliegenden Dokumenten, jede Aussage mit Quelle.")
         who = gr.HTML(elem_id="angemeldet")
-        status = gr.Markdown(render.status_markdown(service.status()), elem_id="status")
+        status = gr.Markdown(render.status_markdown(service.status("oeffentlich")), elem_id="status")
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
@@ -209,7 +209,7 @@ def _index_view(service: ChatService, access: WebAccess) -> Any:
         role = _role_of(access, request)
         choices = service.filter_choices(role)
         years = [ALL, *map(str, choices["year"])]
-        return (render.status_markdown(service.status()), _document_rows(service, role),
+        return (render.status_markdown(service.status(role)), _document_rows(service, role),
                 gr.Dropdown(choices=[ALL, *choices["doc_type"]]),
                 gr.Dropdown(choices=[ALL, *choices["body"]]),
                 gr.Dropdown(choices=years), gr.Dropdown(choices=years))

@@ -8,11 +8,11 @@ import hashlib
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from assistant.access.roles import sees
+from assistant.access.roles import sees, visible_to
 from assistant.answer.models import Answer
 from assistant.config import Settings
 from assistant.conversation import resolve
@@ -96,8 +96,15 @@ class ChatService:
         return assistant.ask(resolve(question, previous), filters=parse_filters(filters), home=home,
                              role=role)
 
-    def status(self) -> Status:
-        return self.assistant.status()
+    def status(self, role: str = "admin") -> Status:
+        """The index as ``role`` sees it: counts of its documents only, and no names of files
+        that failed unless it sees everything."""
+        status = self.assistant.status()
+        if visible_to(role) is None:
+            return status
+        documents = self.documents(role)
+        return replace(status, documents=len(documents), failed={}, skipped={},
+                       passages=sum(d.passages for d in documents))
 
     def documents(self, role: str = "oeffentlich") -> list[Document]:
         return [d for d in self._documents if sees(role, d.visibility)]

@@ -9,9 +9,10 @@ import pytest
 
 from assistant.access.users import UserStore
 from tests.access.corpus import write_corpus
-from tests.ui.conftest import RunningApp, browser, chromium_path, start_app, stop_app
+from tests.ui.conftest import RunningApp, browser, chromium_path, screenshot_dir, start_app, stop_app
 
-__all__ = ["browser", "chromium_path"]  # the browser fixtures of tests/ui, shared here
+# The browser fixtures of tests/ui, shared with this package.
+__all__ = ["browser", "chromium_path", "screenshot_dir"]
 
 USERS = {"anna": "rat", "vera": "verwaltung"}
 

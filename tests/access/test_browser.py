@@ -4,6 +4,7 @@ links planted in documents, a DNS-rebinding name and a foreign page that tries t
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -34,8 +35,8 @@ def sign_in(page: Any, app: RunningApp, name: str) -> None:
     expect(page.locator("#angemeldet")).to_contain_text(f"Angemeldet als {name}", timeout=60_000)
 
 
-def test_a_council_member_signs_in_and_sees_released_documents_only(browser: Any,
-                                                                    app: RunningApp) -> None:
+def test_a_council_member_signs_in_and_sees_released_documents_only(browser: Any, app: RunningApp,
+                                                                    screenshot_dir: Path) -> None:
     page = browser.new_page()
     page.goto(app.url + "/anmelden")
     page.get_by_label("Benutzername").fill("anna")
@@ -52,6 +53,7 @@ def test_a_council_member_signs_in_and_sees_released_documents_only(browser: Any
         expect(table).not_to_contain_text(hidden)
     expect(page.locator("#hochladen")).to_have_count(0)  # uploading is for the administration
     expect(page.get_by_role("tab", name="Anfrage beantworten")).to_have_count(0)
+    page.screenshot(path=str(screenshot_dir / "rolle-rat.png"))
     page.get_by_role("link", name="Abmelden").click()
     expect(page.get_by_label("Benutzername")).to_be_visible()
     page.close()
