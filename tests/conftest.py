@@ -1,7 +1,9 @@
 """Shared fixtures: offline by default, a temporary index per test, the real seeds and models."""
 
 import os
+import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,8 @@ from assistant.config import Settings
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
 KIM = [sys.executable, "-m", "assistant"]
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+SCREENSHOT_DIR_ENV = "KIM_SCREENSHOT_DIR"  # set by `make screenshots` to docs/
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -59,3 +63,31 @@ def env_with(**values: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(values)
     return env
+
+
+# The browser: one chromium for the whole session, shared by tests/ui and tests/access.
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail("Kein chromium gefunden – bitte `apt-get install chromium` (das macht .ci/run selbst).")
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get(SCREENSHOT_DIR_ENV) or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -9,10 +9,7 @@ import pytest
 
 from assistant.access.users import UserStore
 from tests.access.corpus import write_corpus
-from tests.ui.conftest import RunningApp, browser, chromium_path, screenshot_dir, start_app, stop_app
-
-# The browser fixtures of tests/ui, shared with this package.
-__all__ = ["browser", "chromium_path", "screenshot_dir"]
+from tests.ui.conftest import RunningApp, start_app, stop_app
 
 USERS = {"anna": "rat", "vera": "verwaltung"}
 

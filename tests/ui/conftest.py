@@ -1,23 +1,17 @@
 """The real app in a real browser: `python app.py` on a free port, Debian's chromium via Playwright."""
 
 import json
-import os
-import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, env_with
-
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
-SCREENSHOT_DIR_ENV = "KIM_SCREENSHOT_DIR"  # set by `make screenshots` to docs/
 
 
 @dataclass
@@ -68,33 +62,6 @@ def stop_app(proc: subprocess.Popen) -> None:
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
-
-
-@pytest.fixture(scope="session")
-def chromium_path() -> str:
-    for name in CHROMIUM_CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail("Kein chromium gefunden – bitte `apt-get install chromium` (das macht .ci/run selbst).")
-
-
-@pytest.fixture(scope="session")
-def browser(chromium_path: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def screenshot_dir(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get(SCREENSHOT_DIR_ENV) or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 class ChatPage:
