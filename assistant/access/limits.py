@@ -4,6 +4,8 @@ import threading
 import time
 from collections import deque
 
+_MAX_KEYS = 10_000
+
 
 class RateLimit:
     def __init__(self, count: int, seconds: float) -> None:
@@ -16,6 +18,9 @@ class RateLimit:
         """Count one event for ``key``; False (and not counted) when over the limit."""
         now = time.monotonic()
         with self._lock:
+            if len(self._events) > _MAX_KEYS:  # e.g. many anonymous addresses: forget the idle
+                self._events = {k: v for k, v in self._events.items()
+                                if v and v[-1] > now - self.seconds}
             events = self._events.setdefault(key, deque())
             while events and events[0] <= now - self.seconds:
                 events.popleft()

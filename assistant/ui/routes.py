@@ -1,6 +1,7 @@
 """The routes beside Gradio: sign-in, the document view, the JSON API, and errors in German."""
 
 import html
+import logging
 import mimetypes
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from assistant.answer.models import Answer
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 from assistant.ui.guard import NotSignedIn, RateLimited, WebAccess
 from assistant.ui.service import ChatService
+
+log = logging.getLogger(__name__)
 
 # Types a browser shows itself; everything else is offered as a download.
 _INLINE = {".pdf": "application/pdf", ".txt": "text/plain; charset=utf-8",
@@ -73,6 +76,8 @@ def add_routes(app: fastapi.FastAPI, service: ChatService, access: WebAccess) ->
             return _error(400, 'Bitte JSON senden, z. B. {"frage": "Was ist KIM?"}.')
         if not isinstance(body, dict) or not isinstance(body.get("frage"), str):
             return _error(400, 'Das Feld „frage“ (Text) fehlt, z. B. {"frage": "Was ist KIM?"}.')
+        if not all(isinstance(body.get(k) or "", str) for k in ("vorherige", "kommune")):
+            return _error(400, "„vorherige“ und „kommune“ bitte als Text angeben.")
         try:
             # In a worker thread: answering must not stop the server from serving others.
             answer = await run_in_threadpool(ask_as, service, access, request, body["frage"],
@@ -182,6 +187,12 @@ def _validation_errors(app: fastapi.FastAPI) -> None:
     @app.exception_handler(KimError)
     async def kim_error(_request: fastapi.Request, exc: KimError) -> JSONResponse:
         return _error(401 if isinstance(exc, NotSignedIn) else 400, str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: fastapi.Request, exc: Exception) -> JSONResponse:
+        log.error("Unerwarteter Fehler", exc_info=exc)
+        return _error(500, "Interner Fehler – bitte noch einmal versuchen; bleibt er, steht der "
+                           "Grund im Protokoll des Servers.")
 
 
 def _servable(path: Path, root: Path) -> bool:

@@ -161,3 +161,12 @@ def test_links_from_documents_are_shown_but_never_linked() -> None:
     assert "beim Ministerium (`http://phish.example/login`)" in shown
     assert "`www.phish.example/hilfe`." in shown and "`kim@kreis.de`" in shown
     assert "](" not in shown and "[1]" in shown
+
+
+def test_rate_limits_forget_idle_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("assistant.access.limits._MAX_KEYS", 5)
+    limit = RateLimit(1, 0.01)
+    for i in range(6):
+        limit.allow(f"adresse-{i}")
+    time.sleep(0.02)
+    assert limit.allow("neu") and len(limit._events) == 1

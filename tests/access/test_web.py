@@ -129,6 +129,8 @@ def test_rejected_api_calls_say_why_in_german(app: RunningApp) -> None:
             "no words": (client.post("/api/frage", json={"frage": "?!"}), 400, "keine Wörter"),
             "not json": (client.post("/api/frage", content=b"hallo"), 400, "JSON"),
             "no field": (client.post("/api/frage", json={"question": "x"}), 400, "frage"),
+            "types": (client.post("/api/frage", json={"frage": "KIM", "vorherige": 5}), 400,
+                      "als Text"),
             "filter": (client.post("/api/frage", json={"frage": "KIM", "filter": {"farbe": "rot"}}),
                        400, "Unbekannter Filter"),
             "unknown": (client.get("/gibt-es-nicht"), 404, "Nicht gefunden"),
