@@ -20,7 +20,14 @@ SIDECAR_SUFFIX = ".meta.toml"
 def sidecar_of(path: Path) -> Path | None:
     """The file's metadata sidecar ("x.pdf.meta.toml" or "x.meta.toml"), if there is one."""
     candidates = [path.with_name(path.name + SIDECAR_SUFFIX), path.with_suffix(SIDECAR_SUFFIX)]
-    return next((s for s in candidates if s.is_file()), None)
+    return next((s for s in candidates if _is_file(s)), None)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. the name plus ".meta.toml" is longer than the file system allows
+        return False
 
 
 @dataclass

@@ -88,3 +88,11 @@ def test_front_matter_fields_win(tmp_path: Path) -> None:
 def test_council_genres_and_their_numbers(head: str, doc_type: str, reference: str) -> None:
     meta = extract_metadata(head, "x")
     assert (meta.doc_type, meta.reference) == (doc_type, reference)
+
+
+def test_a_document_whose_sidecar_name_would_be_too_long_is_still_read(tmp_path: Path) -> None:
+    from assistant.ingest.scan import sidecar_of
+
+    document = tmp_path / ("ä" * 120 + ".txt")  # 240 bytes: legal; plus ".meta.toml" it is not
+    document.write_text("Ein Dokument zum KIM.", encoding="utf-8")
+    assert sidecar_of(document) is None
