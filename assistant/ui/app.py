@@ -222,8 +222,8 @@ def _role_view(access: WebAccess) -> Any:
         try:
             identity = access.identify(request)
         except KimError:
-            return ('<p>Nicht angemeldet – <a href="/anmelden" target="_self">Anmelden</a></p>',
-                    gr.Tab(visible=False), gr.File(visible=False), gr.Button(visible=False))
+            return (render.identity_html(None), gr.Tab(visible=False), gr.File(visible=False),
+                    gr.Button(visible=False))
         uploads = can_upload(identity.role)
         return (render.identity_html(identity), gr.Tab(visible=can_draft(identity.role)),
                 gr.File(visible=uploads), gr.Button(visible=uploads))

@@ -133,14 +133,17 @@ def conversation_markdown(turns: Sequence[Turn], when: datetime | None = None) -
     return "\n".join(out)
 
 
-def identity_html(identity: "Identity") -> str:
-    """Who the page serves, and the way out (or in) – in this tab, not a new one."""
+def identity_html(identity: "Identity | None") -> str:
+    """Who the page serves (None: nobody signed in), and the way out (or in) – in this tab, not
+    a new one."""
+    sign_in = '<a href="/anmelden" target="_self">Anmelden</a>'
+    if identity is None:
+        return f"<p>Nicht angemeldet – {sign_in}</p>"
     role = ROLE_NAMES.get(identity.role, identity.role)
     if identity.via == "lokal":
         return "<p>Lokal auf diesem Rechner – alle Dokumente (keine Anmeldung eingerichtet)</p>"
     if identity.via == "anonym":
-        return ('<p>Nicht angemeldet – nur öffentliche Dokumente · '
-                '<a href="/anmelden" target="_self">Anmelden</a></p>')
+        return f"<p>Nicht angemeldet – nur öffentliche Dokumente · {sign_in}</p>"
     way_out = ' · <a href="/abmelden" target="_self">Abmelden</a>' if identity.via == "passwort" else ""
     return f"<p>Angemeldet als <strong>{html.escape(identity.name)}</strong> ({role}){way_out}</p>"
 

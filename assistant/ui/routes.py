@@ -45,7 +45,7 @@ button{{margin-top:1.2rem;font-size:1rem;padding:.5rem 1.2rem}}.fehler{{color:#b
 
 def add_routes(app: fastapi.FastAPI, service: ChatService, access: WebAccess) -> None:
     _sign_in_routes(app, access)
-    german_errors(app, service.settings.max_file_mb)
+    german_errors(app)
 
     @app.get("/dokument/{doc_id}")
     def open_document(doc_id: str, request: fastapi.Request) -> FileResponse:
@@ -163,16 +163,15 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"fehler": message, "status": status}, status_code=status)
 
 
-def german_errors(app: fastapi.FastAPI, max_file_mb: float, ours: bool = True) -> None:
+def german_errors(app: fastapi.FastAPI, ours: bool = True) -> None:
     """Errors as {"fehler": German text, "status": n} – also for Gradio's own routes (its app
-    is mounted inside ours and handles its errors itself)."""
-    texts = {**_STATUS_TEXT, 413: f"Eine Datei ist größer als {max_file_mb:g} MB – bitte teilen "
-                                  "oder die Grenze KIM_MAX_FILE_MB anheben."}
+    is mounted inside ours and handles its errors itself; a refused upload it answers as plain
+    text, which the gatekeeper turns into German)."""
 
     async def http_error(_request: fastapi.Request, exc: StarletteHTTPException) -> JSONResponse:
         # Our own details are German; Gradio's and Starlette's ("Not Found") are English.
         detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else ""
-        return _error(exc.status_code, detail or texts.get(exc.status_code, "Fehler."))
+        return _error(exc.status_code, detail or _STATUS_TEXT.get(exc.status_code, "Fehler."))
 
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     if ours:  # Gradio's client reads its own validation errors

@@ -36,7 +36,7 @@ def create_app(service: ChatService, access: WebAccess | None = None) -> "fastap
                               max_file_size=int(service.settings.max_file_mb * 1024 * 1024))
     for mounted in app.routes:  # Gradio's own app, mounted at "/"
         if isinstance(mounted, Mount) and mounted.app is not app:
-            german_errors(mounted.app, service.settings.max_file_mb, ours=False)  # type: ignore[arg-type]
+            german_errors(mounted.app, ours=False)  # type: ignore[arg-type]
     app.add_middleware(GuardMiddleware, access=access)
     return app
 
