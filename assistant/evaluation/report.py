@@ -54,6 +54,8 @@ def markdown_tables(results: list[SetResult]) -> str:
 _LINE = [("answer_correctness", "Antwort"), ("citation_support", "Beleg"),
          ("false_abstention", "Fehl-Enth"), ("abstention_recall", "Enth-R"), ("echo", "Echo"),
          ("passage_hit_at_1", "P@1")]
+# LLM answers (`kim eval --mode llm`): generated sentences the check kept, answers that fell back.
+_LLM_LINE = [("llm_sentences_kept", "Sätze behalten"), ("llm_fallback", "Rückfall")]
 
 
 def set_lines(results: list[SetResult], system: str) -> list[str]:
@@ -61,7 +63,8 @@ def set_lines(results: list[SetResult], system: str) -> list[str]:
     lines = []
     for result in results:
         summary = result.summary.get(system, {})
-        cells = " · ".join(f"{label} {_cell(m, summary.get(m))}" for m, label in _LINE)
+        shown = _LINE + [(m, label) for m, label in _LLM_LINE if m in summary]
+        cells = " · ".join(f"{label} {_cell(m, summary.get(m))}" for m, label in shown)
         lines.append(f"{result.name} ({result.role}, {len(result.questions)} Fragen, {system}): {cells}")
     return lines
 

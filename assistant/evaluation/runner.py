@@ -16,6 +16,7 @@ from assistant.evaluation import systems
 from assistant.evaluation.gold import GoldQuestion, load_gold
 from assistant.evaluation.metrics import CEILINGS, Outcome, summarize
 from assistant.ingest.pipeline import ingest
+from assistant.llm.answer import LlmAnswerer
 
 log = logging.getLogger(__name__)
 KIM_MODES = ("lexical", "dense", "hybrid")
@@ -58,24 +59,26 @@ def load_sets(sets_file: Path, gold_files: list[Path] | None = None,
 
 
 def evaluate(specs: list[SetSpec], settings: Settings, modes: list[str], baselines: list[str],
-             index_root: Path | None = None, progress: bool = True) -> list[SetResult]:
+             index_root: Path | None = None, progress: bool = True,
+             answerer: LlmAnswerer | None = None) -> list[SetResult]:
+    """``answerer``: our systems answer with the LLM (`kim eval --mode llm`)."""
     results = []
     for spec in specs:
         with tempfile.TemporaryDirectory(prefix="kim-eval-") as tmp:
             index_dir = (index_root / spec.name) if index_root else Path(tmp) / "index"
             results.append(_evaluate_set(spec, settings.model_copy(update={
                 "index_dir": index_dir, "corpus_dirs": spec.corpus_dirs}), modes, baselines,
-                progress))
+                progress, answerer))
     return results
 
 
 def _evaluate_set(spec: SetSpec, settings: Settings, modes: list[str], baselines: list[str],
-                  progress: bool) -> SetResult:
+                  progress: bool, answerer: LlmAnswerer | None = None) -> SetResult:
     result = SetResult(spec.name, questions=load_gold(spec.gold), role=spec.role)
     report = ingest(settings, progress=False)
     if report.failed:
         result.notes.append(f"nicht lesbar: {', '.join(sorted(report.failed))}")
-    for system in _systems(settings, report.retrieval, modes, baselines, result.notes):
+    for system in _systems(settings, report.retrieval, modes, baselines, result.notes, answerer):
         outcomes = [system.run(q) for q in tqdm(result.questions, desc=f"{spec.name}/{system.name}",
                                                  unit="Frage", disable=not progress)]
         result.outcomes[system.name] = outcomes
@@ -87,14 +90,14 @@ def _evaluate_set(spec: SetSpec, settings: Settings, modes: list[str], baselines
 
 
 def _systems(settings: Settings, built: str, modes: list[str], baselines: list[str],
-             notes: list[str]) -> list[Any]:
+             notes: list[str], answerer: LlmAnswerer | None = None) -> list[Any]:
     chosen: list[Any] = []
     for mode in modes:
         if mode != "lexical" and built != "hybrid":
             notes.append(f"kim-{mode} nicht gemessen: kein Einbettungsmodell ({settings.embed_model})")
             continue
         chosen.append(systems.KimSystem(Assistant.open(settings.model_copy(
-            update={"retrieval_mode": mode}))))
+            update={"retrieval_mode": mode})), answerer))
     if baselines:
         nodes = systems.llamaindex_nodes(settings.corpus_dirs)
         if "bm25" in baselines:

@@ -1,14 +1,17 @@
 """The systems `kim eval` compares: our modes, and the LlamaIndex defaults a newcomer would use."""
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from assistant.answer.models import Answer
 from assistant.engine import Assistant
 from assistant.evaluation.gold import GoldQuestion, contains_answer, is_question_sentence
 from assistant.evaluation.metrics import Outcome
 from assistant.ingest.scan import scan
+from assistant.llm.answer import LlmAnswerer
 from assistant.retrieval.embedders import as_llamaindex, is_bundled, load_embedder
 
 
@@ -48,16 +51,21 @@ def _ranked_docs(stems: list[str]) -> list[str]:
 
 
 class KimSystem:
-    """Our assistant in one retrieval mode, asked exactly as `kim ask` asks."""
+    """Our assistant in one retrieval mode, asked exactly as `kim ask` asks; with ``answerer``
+    as `kim ask --mode llm` asks."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, answerer: LlmAnswerer | None = None) -> None:
         self.assistant = assistant
-        self.name = f"kim-{assistant.retriever.mode}"
+        self.answerer = answerer
+        self.name = f"kim-{assistant.retriever.mode}" + ("-llm" if answerer else "")
         self.passages = [Passage(r.id, r.text, Path(r.source).stem) for r in assistant.records]
 
     def run(self, question: GoldQuestion) -> Outcome:
         started = time.perf_counter()
-        answer = self.assistant.ask(question.question, top_k=10)
+        if self.answerer:
+            answer = self.answerer.ask(self.assistant, question.question, top_k=10)
+        else:
+            answer = self.assistant.ask(question.question, top_k=10)
         latency = (time.perf_counter() - started) * 1000
         groups = question.answer_contains
         # An echo quotes a question that does not itself hold what was asked for (a question
@@ -76,7 +84,16 @@ class KimSystem:
             answer_correct=not answer.abstained and contains_answer(answer.answer, groups),
             citation_supported=any(contains_answer(c.text, groups) for c in answer.citations),
             answer_text=answer.answer, reason=answer.reason, echo=not answer.abstained and echo,
+            **(_llm_counts(answer) if self.answerer else {}),
         )
+
+
+def _llm_counts(answer: Answer) -> dict[str, Any]:
+    removed = len(answer.unsupported)
+    # Each kept sentence ends in its citation marks ("… [1][3]").
+    kept = len(re.findall(r"(?:\[\d+\])+", answer.answer)) if answer.mode == "llm" else 0
+    return {"sentences_kept": kept, "sentences_total": kept + removed,
+            "fallback": bool(answer.fallback)}
 
 
 class LlamaIndexSystem:

@@ -1,23 +1,25 @@
 """The Gradio chat: question, answer with [n], a „Quellen“ block per answer, filters, documents."""
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant.access.roles import can_draft, can_upload
-from assistant.answer.models import Passage
+from assistant.answer.models import Answer, Passage
 from assistant.errors import KimError
 from assistant.ui import render
 from assistant.ui.draft_tab import draft_tab
 from assistant.ui.guard import WebAccess
 from assistant.ui.render import Turn
-from assistant.ui.routes import ask_as
+from assistant.ui.routes import ask_as, stream_as
 from assistant.ui.service import ChatService
 from assistant.ui.uploads import ACCEPTED
 
 ALL = "Alle"
+MODES = [("Sprachmodell (jeder Satz geprüft)", "llm"), ("Wörtliche Zitate", "extractive")]
 NO_HOME = "– keine –"  # no home municipality: "unsere Stadt" is answered per municipality
 DOC_COLUMNS = ["Titel", "Kommune / Gremium", "Datum", "Typ", "Passagen", "Datei"]
 EXAMPLES = ["Wer ist Mitglied der Lenkungsgruppe?",
@@ -41,7 +43,8 @@ def build_app(service: ChatService, access: WebAccess) -> gr.Blocks:
         gr.Markdown("# KIM-Assistent\nFragen zum Kommunalen Integrationsmanagement (KIM) in NRW – "
                     "beantwortet aus den vorliegenden Dokumenten, jede Aussage mit Quelle.")
         who = gr.HTML(elem_id="angemeldet")
-        status = gr.Markdown(render.status_markdown(service.status("oeffentlich")), elem_id="status")
+        status = gr.Markdown(render.status_markdown(service.status("oeffentlich")),
+                             elem_id="status")
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
@@ -74,6 +77,13 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
                                   max_length=service.settings.max_question_chars,
                                   placeholder="z. B. Wer ist Mitglied der Lenkungsgruppe?",
                                   submit_btn="Fragen", lines=1)
+            with gr.Row():
+                # Only with an LLM configured; otherwise every answer is made of quotes.
+                mode = gr.Radio(MODES, label="Antwort", elem_id="antwortart",
+                                value="llm" if service.settings.llm_enabled else "extractive",
+                                visible=service.settings.llm_enabled)
+                stop = gr.Button("Antwort abbrechen", elem_id="abbrechen", variant="stop",
+                                 visible=False, size="sm")
             gr.Examples(EXAMPLES, inputs=question, label="Beispiele")
         with gr.Column(scale=1, min_width=260):
             gr.Markdown("### Filter")
@@ -102,9 +112,27 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
                                        elem_id="export", interactive=False)
             new_chat = gr.Button("Neues Gespräch", elem_id="neu")
     filters = [doc_type, body, year_from, year_to]
-    respond = _respond(service, access)
-    question.submit(respond, [question, turns, home, *filters],
-                    [chatbot, turns, question, copy_text, export], api_visibility="private")
+    asked = gr.State("")  # the question being answered, given back when the answer is stopped
+
+    def begin(text: str, chosen: str) -> tuple[Any, ...]:
+        return text, gr.Button(visible=chosen == "llm")
+
+    started = question.submit(begin, [question, mode], [asked, stop], queue=False,
+                              api_visibility="private")
+    answering = started.then(_respond(service, access), [question, turns, home, mode, *filters],
+                             [chatbot, turns, question, copy_text, export],
+                             api_visibility="private")
+    answering.then(lambda: gr.Button(visible=False), None, stop, queue=False,
+                   api_visibility="private")
+
+    def stopped(turns: list[Turn], text: str) -> tuple[Any, ...]:
+        note = gr.ChatMessage(role="assistant", content="*Antwort abgebrochen – nichts davon "
+                              "übernommen. Die Frage steht wieder im Eingabefeld.*")
+        shown = [*_messages(service, turns), gr.ChatMessage(role="user", content=text), note]
+        return shown, text, gr.Button(visible=False)
+
+    stop.click(stopped, [turns, asked], [chatbot, question, stop], cancels=[answering],
+               queue=False, api_visibility="private")
     reset.click(lambda: [ALL] * 4, None, filters, api_visibility="private")
     copy.click(None, copy_text, None, js=COPY_JS)
     def forget() -> tuple[Any, ...]:
@@ -117,19 +145,29 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
 
 
 def _respond(service: ChatService, access: WebAccess) -> Any:
-    def respond(question: str, turns: list[Turn], home: str, doc_type: str, body: str,
-                year_from: str, year_to: str, request: gr.Request) -> tuple[Any, ...]:
+    def respond(question: str, turns: list[Turn], home: str, mode: str, doc_type: str, body: str,
+                year_from: str, year_to: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        """In LLM mode the text appears as it is written; the checked answer then replaces it."""
         previous = turns[-1].searched if turns else None
+        answer: Answer | None = None
         try:
-            answer = ask_as(service, access, request, question, previous,
-                            _filters(doc_type, body, year_from, year_to),
-                            "" if home == NO_HOME else home)
+            for item in stream_as(service, access, request, question, previous,
+                                  _filters(doc_type, body, year_from, year_to),
+                                  "" if home == NO_HOME else home, mode):
+                if isinstance(item, Answer):
+                    answer = item
+                else:
+                    pending = [gr.ChatMessage(role="user", content=question),
+                               gr.ChatMessage(role="assistant", content=render.pending_markdown(item))]
+                    yield (_messages(service, turns) + pending, gr.skip(), "", gr.skip(), gr.skip())
         except KimError as err:
             gr.Warning(str(err))
-            return gr.skip(), gr.skip(), question, gr.skip(), gr.skip()
+            yield _messages(service, turns), gr.skip(), question, gr.skip(), gr.skip()
+            return
+        assert answer is not None
         turns = [*turns, Turn(question, answer)]
-        return (_messages(service, turns), turns, "", render.plain_text(turns[-1]),
-                gr.DownloadButton(value=_export_file(turns), interactive=True))
+        yield (_messages(service, turns), turns, "", render.plain_text(turns[-1]),
+               gr.DownloadButton(value=_export_file(turns), interactive=True))
     return respond
 
 
@@ -209,7 +247,8 @@ def _index_view(service: ChatService, access: WebAccess) -> Any:
         role = _role_of(access, request)
         choices = service.filter_choices(role)
         years = [ALL, *map(str, choices["year"])]
-        return (render.status_markdown(service.status(role)), _document_rows(service, role),
+        return (render.status_markdown(service.status(role), service.llm_status()),
+                _document_rows(service, role),
                 gr.Dropdown(choices=[ALL, *choices["doc_type"]]),
                 gr.Dropdown(choices=[ALL, *choices["body"]]),
                 gr.Dropdown(choices=years), gr.Dropdown(choices=years))

@@ -41,6 +41,12 @@ class Turn:
 
 def answer_markdown(turn: Turn) -> str:
     text = inert_markdown(turn.answer.answer)
+    if turn.answer.mode == "llm" and not turn.answer.abstained:
+        text += "\n\n*Formuliert vom Sprachmodell; jeder Satz ist an seiner Quelle [n] geprüft.*"
+    if turn.answer.unsupported:
+        text += "\n\n" + removed_markdown(turn.answer)
+    if turn.answer.fallback:
+        text = f"*ℹ️ {_escape_md(turn.answer.fallback)}*\n\n{text}"
     if turn.searched != turn.question:
         text = f"*Gesucht wurde: „{_escape_md(turn.searched)}“*\n\n{text}"
     if turn.answer.stand_ins:
@@ -48,6 +54,21 @@ def answer_markdown(turn: Turn) -> str:
     if turn.answer.abstained:
         text += "\n\nDie nächstliegenden Passagen stehen darunter – vielleicht helfen sie weiter."
     return text
+
+
+def removed_markdown(answer: Answer) -> str:
+    """The generated sentences no cited passage supports, struck through, each with the reason."""
+    def struck(text: str) -> str:
+        return "~~" + _escape_md(text).replace("~", "\\~") + "~~"
+
+    return "\n".join(f"- {struck(u['sentence'])} *(nicht belegt – entfernt: "
+                     f"{_escape_md(u['reason'])})*" for u in answer.unsupported)
+
+
+def pending_markdown(text: str) -> str:
+    """The LLM's text while it is being written: shown as it comes, marked as not yet checked."""
+    return (f"{inert_markdown(text)} ▍\n\n*Das Sprachmodell schreibt … Danach wird jeder Satz an "
+            "seiner Quelle geprüft; nicht belegte Sätze werden entfernt.*")
 
 
 def stand_in_note(answer: Answer) -> str:
@@ -148,12 +169,14 @@ def identity_html(identity: "Identity | None") -> str:
     return f"<p>Angemeldet als <strong>{html.escape(identity.name)}</strong> ({role}){way_out}</p>"
 
 
-def status_markdown(status: Status) -> str:
+def status_markdown(status: Status, llm: str = "") -> str:
+    """The index (and, when one is configured, the LLM: ``llm`` is its status line)."""
     why = f" – {status.reason}" if status.reason else ""
     built = german_timestamp(status.built_at)
-    return (f"**Suche:** {status.search}{_escape_md(why)} · "
+    line = (f"**Suche:** {status.search}{_escape_md(why)} · "
             f"**{status.documents}** Dokumente · **{status.passages}** Passagen · "
             f"**Index vom** {built}")
+    return f"{line}  \n{_escape_md(llm)}" if llm else line
 
 
 def german_timestamp(iso: str) -> str:

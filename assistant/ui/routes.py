@@ -3,6 +3,7 @@
 import html
 import logging
 import mimetypes
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.access.gate import COOKIE
-from assistant.answer.models import Answer
+from assistant.answer.models import ANSWER_MODES, Answer
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
+from assistant.llm.client import LlmUnavailable
 from assistant.ui.guard import NotSignedIn, RateLimited, WebAccess
 from assistant.ui.service import ChatService
 
@@ -76,34 +78,50 @@ def add_routes(app: fastapi.FastAPI, service: ChatService, access: WebAccess) ->
             return _error(400, 'Bitte JSON senden, z. B. {"frage": "Was ist KIM?"}.')
         if not isinstance(body, dict) or not isinstance(body.get("frage"), str):
             return _error(400, 'Das Feld „frage“ (Text) fehlt, z. B. {"frage": "Was ist KIM?"}.')
-        if not all(isinstance(body.get(k) or "", str) for k in ("vorherige", "kommune")):
-            return _error(400, "„vorherige“ und „kommune“ bitte als Text angeben.")
+        if not all(isinstance(body.get(k) or "", str) for k in ("vorherige", "kommune", "modus")):
+            return _error(400, "„vorherige“, „kommune“ und „modus“ bitte als Text angeben.")
         try:
             # In a worker thread: answering must not stop the server from serving others.
             answer = await run_in_threadpool(ask_as, service, access, request, body["frage"],
                                              body.get("vorherige") or None,
-                                             body.get("filter") or {}, body.get("kommune"))
+                                             body.get("filter") or {}, body.get("kommune"),
+                                             body.get("modus") or None)
             return JSONResponse(answer.to_json())
         except NotSignedIn as err:
             return _error(401, str(err))
         except RateLimited as err:
             return _error(429, str(err))
-        except (InvalidQuestion, InvalidFilter) as err:
+        except (InvalidQuestion, InvalidFilter, LlmUnavailable) as err:
             return _error(400, str(err))
 
 
 def ask_as(service: ChatService, access: WebAccess, request: Any, question: str,
-           previous: str | None, filters: Any, home: str | None = None) -> Answer:
+           previous: str | None, filters: Any, home: str | None = None,
+           mode: str | None = None) -> Answer:
     """One question as the request's user: rate-limited, filtered by role, audited."""
+    *_, answer = stream_as(service, access, request, question, previous, filters, home, mode,
+                           stream=False)
+    assert isinstance(answer, Answer)
+    return answer
+
+
+def stream_as(service: ChatService, access: WebAccess, request: Any, question: str,
+              previous: str | None, filters: Any, home: str | None = None,
+              mode: str | None = None, stream: bool = True) -> Iterator[str | Answer]:
+    """As ``ask_as``; in LLM mode the growing raw text first, the checked answer last."""
     identity = access.identify(request)
     access.check_question_rate(identity, request)
     if not isinstance(filters, dict):
         raise InvalidFilter("„filter“ bitte als Objekt angeben, z. B. {\"jahr\": 2024}.")
-    answer = service.ask(question, previous, filters, home, role=identity.role)
-    access.audit.record("frage", identity.name, rolle=identity.role, frage=answer.question,
-                        quellen=sorted({c.source for c in answer.citations}),
-                        enthalten=answer.abstained)
-    return answer
+    if mode not in (None, *ANSWER_MODES):
+        raise InvalidFilter(f"„modus“ bitte als {' oder '.join(ANSWER_MODES)} angeben.")
+    for item in service.answer_stream(question, previous, filters, home, identity.role, mode,
+                                      stream):
+        yield item
+    assert isinstance(item, Answer)
+    access.audit.record("frage", identity.name, rolle=identity.role, frage=item.question,
+                        quellen=sorted({c.source for c in item.citations}),
+                        enthalten=item.abstained, modus=item.mode)
 
 
 def _sign_in_routes(app: fastapi.FastAPI, access: WebAccess) -> None:

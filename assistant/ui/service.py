@@ -8,6 +8,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from assistant.indexdir import IndexDir
 from assistant.ingest.corpus import corpus_folders
 from assistant.ingest.pipeline import IngestReport, ingest
 from assistant.ingest.sandbox import Budget
+from assistant.llm.answer import LlmAnswerer, answer_mode, open_answerer
+from assistant.llm.client import LlmUnavailable, ReachabilityProbe
 from assistant.records import ChunkRecord
 from assistant.ui.uploads import accept_upload, check_upload
 
@@ -57,6 +60,14 @@ class ChatService:
         self._write_lock = threading.Lock()
         self._assistant = Assistant.open(settings)
         self._documents = self._read_documents()
+        self.llm: LlmAnswerer | None = None
+        self.llm_problem = ""  # why the configured LLM cannot be used, in German
+        if settings.llm_enabled:
+            try:
+                self.llm = open_answerer(settings)
+            except LlmUnavailable as err:
+                self.llm_problem = str(err)
+                log.warning("%s", err)
 
     @classmethod
     def start(cls, settings: Settings, progress: bool = True) -> "ChatService":
@@ -88,13 +99,35 @@ class ChatService:
         return self._assistant  # read once per request: a swap never changes it mid-answer
 
     def ask(self, question: str, previous: str | None, filters: dict[str, Any],
-            home: str | None = None, role: str = "oeffentlich") -> Answer:
+            home: str | None = None, role: str = "oeffentlich", mode: str | None = None) -> Answer:
         """Answer ``question`` from what ``role`` may see; a follow-up ("Und in Kleve?") is
-        completed from ``previous``; ``home`` is the chat's "Unsere Kommune" (None: KIM_KOMMUNE)."""
+        completed from ``previous``; ``home`` is the chat's "Unsere Kommune" (None: KIM_KOMMUNE);
+        ``mode`` "extractive" or "llm" (None: llm when one is configured)."""
+        *_, answer = self.answer_stream(question, previous, filters, home, role, mode, stream=False)
+        assert isinstance(answer, Answer)
+        return answer
+
+    def answer_stream(self, question: str, previous: str | None, filters: dict[str, Any],
+                      home: str | None = None, role: str = "oeffentlich", mode: str | None = None,
+                      stream: bool = True) -> Iterator[str | Answer]:
+        """As ``ask``; in LLM mode the raw text as it grows comes first, the checked answer last."""
         assistant = self.assistant
-        question = assistant.check_question(question)
-        return assistant.ask(resolve(question, previous), filters=parse_filters(filters), home=home,
-                             role=role)
+        question = resolve(assistant.check_question(question), previous)
+        options: dict[str, Any] = {"filters": parse_filters(filters), "home": home, "role": role}
+        if answer_mode(self.settings, mode) == "extractive":
+            yield assistant.ask(question, **options)
+        elif self.llm is None:
+            raise LlmUnavailable(self.llm_problem)
+        else:
+            yield from self.llm.stream(assistant, question, stream=stream, **options)
+
+    def llm_status(self) -> str:
+        """One line for the status: which LLM answers and whether it is reachable ("" if none)."""
+        if not self.settings.llm_enabled:
+            return ""
+        if self.llm is None:
+            return f"Sprachmodell nicht nutzbar: {self.llm_problem}"
+        return ReachabilityProbe.shared(self.settings).check().text
 
     def status(self, role: str = "admin") -> Status:
         """The index as ``role`` sees it: counts of its documents only, and no names of files
