@@ -19,13 +19,14 @@ _BLOCK = re.compile(r'<quelle nr="(\d+)"[^>]*>\n(.*?)\n</quelle>', re.DOTALL)
 
 
 def passages(messages: list[dict[str, Any]]) -> dict[int, str]:
+    """Our numbered source blocks; another prompt (LlamaIndex's own) counts as one source."""
     user = next(m["content"] for m in messages if m["role"] == "user")
-    return {int(n): text for n, text in _BLOCK.findall(user)}
+    return {int(n): text for n, text in _BLOCK.findall(user)} or {1: user}
 
 
 def question_of(messages: list[dict[str, Any]]) -> str:
     user = next(m["content"] for m in messages if m["role"] == "user")
-    return re.search(r"^Frage: (.*)$", user, re.MULTILINE).group(1)  # type: ignore[union-attr]
+    return re.search(r"^(?:Frage|Query): (.*)$", user, re.MULTILINE).group(1)  # type: ignore[union-attr]
 
 
 def sentences(text: str) -> list[str]:

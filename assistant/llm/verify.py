@@ -5,9 +5,9 @@ A sentence stays when
 2. each number, date and name in it appears in a cited passage (its text, title, municipality
    or date): a model that copies a figure wrongly, or moves a fact to another place, is caught
    here whatever the wording;
-3. it says what a cited passage says: its cosine similarity, under the multilingual model, to the
-   closest passage sentence (or pair of neighbouring sentences) reaches ``semantic_min``. Without
-   the model (lexical search) the share of its content words found in the passage stands in.
+3. it says what a cited passage says: at least ``lexical_min`` of its content words occur in the
+   cited passages, and (when the search has the multilingual model) its cosine similarity to the
+   closest passage sentence, or pair of neighbouring sentences, reaches ``semantic_min``.
 
 Both thresholds come from ``evals/calibrate_llm.py`` on the tuned and dev sets.
 """
@@ -153,21 +153,24 @@ class Verifier:
 
     def _meaning_check(self, claim: Claim, cited: list[Passage], marks: str
                        ) -> tuple[str, list[tuple[int, str]]]:
+        """Enough of its content words in the passages, and (with the model) close in meaning to
+        one passage sentence or pair: words alone pass a shuffled claim, meaning alone passes a
+        fluent sentence on the same subject that the passage never makes."""
         spans = [(p.n, s) for p in cited for s in passage_spans(p.text)]
         if not spans:
             return f"{marks} ist leer", []
-        if self.meaning is not None:
-            similarity = self.meaning.similarities(claim.text, [s for _, s in spans])
-            best = int(similarity.argmax())
-            if similarity[best] < self.policy.semantic_min:
-                return (f"Inhalt nicht durch {marks} gedeckt (Ähnlichkeit {similarity[best]:.2f}"
-                        f" < {self.policy.semantic_min:.2f})", [])
-            return "", [spans[best]]
-        share, best_span = self.word_share(claim.text, spans)
+        share, best = self.word_share(claim.text, spans)
         if share < self.policy.lexical_min:
             return (f"Inhalt nicht durch {marks} gedeckt ({share:.0%} der Wörter, "
                     f"nötig {self.policy.lexical_min:.0%})", [])
-        return "", [best_span]
+        if self.meaning is None:
+            return "", [best]
+        similarity = self.meaning.similarities(claim.text, [s for _, s in spans])
+        closest = int(similarity.argmax())
+        if similarity[closest] < self.policy.semantic_min:
+            return (f"Inhalt nicht durch {marks} gedeckt (Ähnlichkeit {similarity[closest]:.2f}"
+                    f" < {self.policy.semantic_min:.2f})", [])
+        return "", [spans[closest]]
 
     def word_share(self, text: str, spans: list[tuple[int, str]]) -> tuple[float, tuple[int, str]]:
         tokens = set(self._tokens(text))
