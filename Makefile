@@ -52,7 +52,8 @@ gate: $(VENV)/.dev
 ## screenshots: the browser tests write their screenshots to docs/ (shown in the README)
 screenshots: $(VENV)/.dev
 	KIM_SCREENSHOT_DIR=docs $(PY) -m pytest -q tests/ui/test_access.py tests/ui/test_drafting.py \
-		tests/access/test_browser.py -k "screenshots or usable or kleve or released"
+		tests/access/test_browser.py tests/llm/test_chat_llm.py \
+		-k "screenshots or usable or kleve or released or streams"
 
 ## bench: speed targets in benchmarks/thresholds.toml (about 15 minutes on 2 cores)
 bench: $(VENV)/.dev

@@ -16,7 +16,7 @@ Mitteilungsvorlage XI/2024/0187
 Ausschuss für Ordnung, Integration und Gleichstellung, Sitzung am 12.03.2024
 Betreff: Sachstand Kommunales Integrationsmanagement (Testdokument)
 
-Im Kreis Kleve sind im Baustein 2 zum Stichtag 01.03.2024 insgesamt 9,5 Vollzeitstellen im Case Management besetzt.
+Im Kreis Kleve sind im Baustein 2 zum Stichtag 01.03.2024 genau 9,5 Vollzeitstellen besetzt.
 Das Case Management hat im Jahr 2023 insgesamt 389 Menschen begleitet.
 Die Lenkungsgruppe tagt viermal im Jahr unter Leitung von Dezernent Janßen.
 Im Baustein 3 setzt die Ausländerbehörde 2,0 Stellen für Einbürgerungen ein.

@@ -1,6 +1,7 @@
 """LLM answers against a local server speaking the real protocols (OpenAI and Ollama), with
 scripted replies: good, unsupported, wrong number, refusal, slow, malformed, [7] of 5."""
 
+import itertools
 import logging
 import time
 
@@ -35,7 +36,7 @@ def test_a_good_answer_is_kept_with_its_citation(llm_settings: Settings, llm_ass
     assert answer.citations[0].quotes, "the backing sentence is highlighted"
     if stream:  # the text grew piece by piece before the checked answer came
         texts = [s for s in steps[:-1] if isinstance(s, str)]
-        assert len(texts) > 3 and all(a in b for a, b in zip(texts, texts[1:], strict=False))
+        assert len(texts) > 3 and all(a in b for a, b in itertools.pairwise(texts))
     request = fake.requests[-1]
     assert request["path"] == ("/v1/chat/completions" if provider == "openai" else "/api/chat")
     assert request["body"]["stream"] is stream
@@ -143,5 +144,6 @@ def test_the_api_key_is_sent_but_never_shown(llm_settings: Settings, llm_assista
         answer = open_answerer(settings).ask(llm_assistant, QUESTION)
     assert fake.requests[-1]["authorization"] == "Bearer geheim-123"
     settings = Settings(llm_provider="openai", llm_api_key="geheim-456")
-    assert "geheim" not in repr(settings) and "geheim" not in settings.model_dump_json() and "geheim" not in str(answer.to_json())
+    assert "geheim" not in repr(settings) and "geheim" not in settings.model_dump_json()
+    assert "geheim" not in str(answer.to_json())
     assert "geheim" not in caplog.text

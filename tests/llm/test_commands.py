@@ -70,7 +70,7 @@ def test_eval_mode_llm_reports_kept_sentences_and_fallbacks(
     done = kim("eval", "--mode", "llm", "--set", str(gold), "--corpus",
                str(corpus_of(llm_settings)), "--modes", "hybrid", "--baselines", "none",
                "--thresholds", str(tmp_path / "keine.toml"), env=env, timeout=600)
-    line = next(l for l in done.stdout.splitlines() if l.startswith("gold ("))
+    line = next(x for x in done.stdout.splitlines() if x.startswith("gold ("))
     assert "kim-hybrid-llm" in line, done.stdout + done.stderr
     assert re.search(r"Antwort 1\.000", line) and "Sätze behalten 0.500" in line
     assert "Rückfall 0.000" in line
