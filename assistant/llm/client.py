@@ -18,6 +18,8 @@ from assistant.errors import KimError
 log = logging.getLogger(__name__)
 DEFAULT_URLS = {"ollama": "http://127.0.0.1:11434", "openai": "http://127.0.0.1:8000/v1"}
 PROVIDER_NAMES = {"ollama": "Ollama", "openai": "OpenAI-kompatibler Server"}
+NOT_CONFIGURED = ("Kein Sprachmodell eingerichtet – KIM_LLM_PROVIDER (ollama oder openai) und "
+                  "KIM_LLM_MODEL setzen, siehe README „Sprachmodell (optional)“.")
 
 
 class LlmUnavailable(KimError):
@@ -45,9 +47,7 @@ def make_llm(settings: Settings) -> Any:
     """The LlamaIndex LLM for ``settings`` (temperature 0, no retries: a failure falls back to
     the extractive answer at once instead of waiting three timeouts)."""
     if not settings.llm_enabled:
-        raise LlmUnavailable("Kein Sprachmodell eingerichtet – KIM_LLM_PROVIDER (ollama oder "
-                             "openai) und KIM_LLM_MODEL setzen, siehe README „Sprachmodell "
-                             "(optional)“.")
+        raise LlmUnavailable(NOT_CONFIGURED)
     if not settings.llm_model:
         raise LlmUnavailable("KIM_LLM_MODEL fehlt – den Modellnamen des Servers angeben, "
                              "z. B. KIM_LLM_MODEL=llama3.1:8b.")

@@ -26,7 +26,7 @@ from assistant.ingest.corpus import corpus_folders
 from assistant.ingest.pipeline import IngestReport, ingest
 from assistant.ingest.sandbox import Budget
 from assistant.llm.answer import LlmAnswerer, answer_mode, open_answerer
-from assistant.llm.client import LlmUnavailable, ReachabilityProbe
+from assistant.llm.client import NOT_CONFIGURED, LlmUnavailable, ReachabilityProbe
 from assistant.records import ChunkRecord
 from assistant.ui.uploads import accept_upload, check_upload
 
@@ -117,7 +117,7 @@ class ChatService:
         if answer_mode(self.settings, mode) == "extractive":
             yield assistant.ask(question, **options)
         elif self.llm is None:
-            raise LlmUnavailable(self.llm_problem)
+            raise LlmUnavailable(self.llm_problem or NOT_CONFIGURED)
         else:
             yield from self.llm.stream(assistant, question, stream=stream, **options)
 
