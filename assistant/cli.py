@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
+from assistant import cli_german
 from assistant.access.commands import add_access_commands
 from assistant.access.roles import ROLES
 from assistant.answer.models import ANSWER_MODES
@@ -17,6 +18,7 @@ from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 
 log = logging.getLogger("assistant")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+INDEX_HELP = "Indexordner (Vorgabe: index/ bzw. KIM_INDEX_DIR)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +27,9 @@ def main(argv: list[str] | None = None) -> int:
     _configure(args.verbose)
     settings = _settings(args)
     try:
-        return int(args.handler(args, settings))
+        code = int(args.handler(args, settings))
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+        return code
     except (InvalidQuestion, InvalidFilter) as err:
         print(f"Fehler: {err}", file=sys.stderr)
         return EXIT_USAGE
@@ -35,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Abgebrochen.", file=sys.stderr)
         return EXIT_FAIL
+    except BrokenPipeError:
+        # The reader stopped reading (`kim ask … | head`): no traceback, and none at exit either.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _configure(verbose: bool) -> None:
@@ -60,8 +68,19 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
+def top_k(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"„{value}“ ist keine ganze Zahl") from None
+    if not 1 <= number <= 50:
+        raise argparse.ArgumentTypeError(f"{number} liegt nicht zwischen 1 und 50")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    cli_german.install()
+    parser = cli_german.GermanParser(
         prog="kim", description="KIM-Assistent: Fragen zum Kommunalen Integrationsmanagement "
         "beantworten – aus den eigenen Dokumenten, mit Quellen.")
     parser.add_argument("-v", "--verbose", action="store_true", help="mehr Ausgaben (Protokoll)")
@@ -78,14 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_ingest)
 
     p = sub.add_parser("ask", help="eine Frage stellen")
-    p.add_argument("question", nargs="?", metavar="FRAGE")
+    p.add_argument("question", nargs="?", metavar="FRAGE",
+                   help="die Frage in Anführungszeichen, z. B. \"Wer sitzt in der Lenkungsgruppe?\"")
     p.add_argument("--questions", metavar="DATEI.jsonl",
                    help="viele Fragen, eine JSON-Zeile je Frage mit „question“ (und „id“)")
     p.add_argument("--json", action="store_true", help="Antwort als JSON")
-    p.add_argument("--top-k", type=int, metavar="N", help="Anzahl der Passagen (Vorgabe: 5)")
+    p.add_argument("--top-k", type=top_k, metavar="N",
+                   help="Anzahl der Passagen, 1 bis 50 (Vorgabe: 5)")
     p.add_argument("--filter", action="append", default=[], metavar="SCHLÜSSEL=WERT",
                    help="z. B. doc_type=Anfrage, body=Kreis Kleve, year=2023")
-    p.add_argument("--index", metavar="ORDNER")
+    p.add_argument("--index", metavar="ORDNER", help=INDEX_HELP)
     p.add_argument("--role", choices=list(ROLES), metavar="ROLLE",
                    help="antworten, wie es diese Rolle sieht: " + ", ".join(ROLES) +
                    " (Vorgabe: alle Dokumente, wie die lokale Administration)")
@@ -99,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="den Entwurf als JSON")
     p.add_argument("--docx", type=Path, metavar="DATEI.docx", help="als Word-Dokument speichern")
     p.add_argument("--md", type=Path, metavar="DATEI.md", help="als Markdown speichern")
-    p.add_argument("--index", metavar="ORDNER")
+    p.add_argument("--index", metavar="ORDNER", help=INDEX_HELP)
     p.add_argument("--kommune", metavar="NAME",
                    help="für welche Kommune geantwortet wird (Vorgabe: KIM_KOMMUNE, sonst die "
                    "Kommune der Anfrage)")
@@ -135,7 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("status", help="Zustand des Index anzeigen")
-    p.add_argument("--index", metavar="ORDNER")
+    p.add_argument("--index", metavar="ORDNER", help=INDEX_HELP)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_status)
 

@@ -3,12 +3,12 @@
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from assistant.access.roles import visibility_filter
 from assistant.answer.extractive import extract_answer
-from assistant.answer.models import ABSTAIN_TEXT, Answer, Passage
+from assistant.answer.models import ABSTAIN_TEXT, FILTERED_OUT_TEXT, Answer, Passage
 from assistant.answer.semantic import SentenceMeaning
 from assistant.config import Settings
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
@@ -99,8 +99,8 @@ class Assistant:
         ["Anfrage"]}`` (records.EXCLUDE_FILTERS). ``role``: only passages it may see are searched
         (None: all, as the local administrator)."""
         question = self.check_question(question)
-        filters = {**parse_filters(filters or {}), **(exclude or {}),
-                   **(visibility_filter(role) if role else {})}
+        chosen = parse_filters(filters or {})
+        filters = {**chosen, **(exclude or {}), **(visibility_filter(role) if role else {})}
         k = top_k or self.settings.top_k
         started = time.perf_counter()
         # The answer looks deeper than the list shows: passages about another place are skipped.
@@ -110,6 +110,8 @@ class Assistant:
                                  home=self.settings.kommune if home is None else home,
                                  meaning=self.meaning)
         done = time.perf_counter()
+        if extract.reason == "no_passages" and chosen:  # say that the filters, not the index, did it
+            extract = replace(extract, answer=FILTERED_OUT_TEXT, reason="filtered_out")
         # The passages the answer quotes are the best evidence found: they lead the list.
         cited = [c.chunk_id for c in extract.citations]
         ordered = sorted(hits, key=lambda h: cited.index(h.record.id) if h.record.id in cited

@@ -3,6 +3,8 @@
 Only the entry points (cli.py, ui/) turn these into output; everything below raises them.
 """
 
+from pathlib import Path
+
 
 class KimError(Exception):
     """Base class: ``str(err)`` is a complete German message including the fix."""
@@ -11,7 +13,9 @@ class KimError(Exception):
 class IndexNotFound(KimError):
     def __init__(self, index_dir: object) -> None:
         super().__init__(
-            f"Kein Index gefunden in „{index_dir}“ – bitte zuerst `kim ingest` ausführen."
+            f"Kein Index gefunden in „{index_dir}“ (gesucht in {Path(str(index_dir)).resolve()}) – "
+            "bitte zuerst `kim ingest` ausführen, oder mit --index ORDNER bzw. KIM_INDEX_DIR auf "
+            "einen vorhandenen Index zeigen."
         )
 
 

@@ -18,7 +18,8 @@ from assistant.retrieval.lexical import LexicalIndex
 # Why the assistant abstains, as `ask --json` reports it in "reason".
 ABSTAIN_REASONS = {
     "unknown_topic": "the question's key terms occur in no document",
-    "no_passages": "nothing was retrieved (filters too narrow, or an empty index)",
+    "no_passages": "nothing was retrieved (an empty index, or nothing the role may see)",
+    "filtered_out": "the filters the user chose exclude every passage",
     "other_place": "no top passage is about the place the question names",
     "other_year": "no top passage names the year the question names",
     "missing_number": "no top passage names the figure the question names (Baustein 2, S 12)",

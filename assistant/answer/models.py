@@ -6,6 +6,8 @@ from typing import Any
 from assistant.records import ChunkRecord
 
 ABSTAIN_TEXT = "In den vorliegenden Dokumenten finde ich dazu keine Angabe."
+FILTERED_OUT_TEXT = (f"{ABSTAIN_TEXT} Die gewählten Filter schließen alle Dokumente aus – bitte "
+                     "Filter lockern oder zurücksetzen.")
 ANSWER_MODES = ("extractive", "llm")  # quotes, or an LLM's sentences each checked (assistant/llm)
 
 

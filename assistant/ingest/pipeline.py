@@ -59,13 +59,25 @@ def ingest(settings: Settings, corpus_dirs: list[Path] | None = None,
     """
     started = time.perf_counter()
     index = IndexDir(settings.index_dir)
-    with index.writer_lock():
-        old = _previous_manifest(index)
-        folders = ([d.resolve() for d in corpus_dirs] if corpus_dirs
-                   else corpus_folders(settings, old.corpus_dirs, replace))
-        report = _ingest_locked(settings, index, old, folders, progress)
+    new_folder = not index.root.exists()
+    try:
+        with index.writer_lock():
+            old = _previous_manifest(index)
+            folders = ([d.resolve() for d in corpus_dirs] if corpus_dirs
+                       else corpus_folders(settings, old.corpus_dirs, replace))
+            report = _ingest_locked(settings, index, old, folders, progress)
+    except BaseException:
+        if new_folder:  # a failed first ingest (e.g. a missing corpus folder) leaves nothing behind
+            _remove_if_only_lock(index.root)
+        raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _remove_if_only_lock(folder: Path) -> None:
+    if folder.is_dir() and {p.name for p in folder.iterdir()} <= {".lock"}:
+        (folder / ".lock").unlink(missing_ok=True)
+        folder.rmdir()
 
 
 def _ingest_locked(settings: Settings, index: IndexDir, old: Manifest, corpus_dirs: list[Path],
