@@ -31,6 +31,8 @@ CSS = """
 #status { font-size: 0.95rem; }
 mark { background: #fff3a3; color: #1a1a1a; padding: 0 2px; }
 blockquote { border-left: 4px solid #4b5563; margin: 0.3em 0 0.8em; padding-left: 0.8em; }
+/* The passage is the evidence: as large as the answer it backs. */
+#gespraech blockquote { font-size: 1rem; line-height: 1.5; }
 /* Gradio dims "thought" blocks; sources are evidence and must stay fully readable. */
 #gespraech .thought-group .message-content { opacity: 1; }
 """

@@ -27,6 +27,9 @@ _ADDRESS = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)[^\s<>`\"]+?(?=[.,;:!?
                       r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 
 
+_LIST_NUMBER = re.compile(r"^(\s*)(\d+)([.)])(?=\s)", re.MULTILINE)
+
+
 @dataclass
 class Turn:
     """One question and its answer, as the conversation keeps them."""
@@ -51,7 +54,7 @@ def answer_markdown(turn: Turn) -> str:
         text = f"*Gesucht wurde: „{_escape_md(turn.searched)}“*\n\n{text}"
     if turn.answer.stand_ins:
         text += f"\n\n*{_escape_md(stand_in_note(turn.answer))}*"
-    if turn.answer.abstained:
+    if turn.answer.abstained and turn.answer.passages:
         text += "\n\nDie nächstliegenden Passagen stehen darunter – vielleicht helfen sie weiter."
     return text
 
@@ -94,11 +97,28 @@ def sources_markdown(answer: Answer, link: DocLink) -> str:
 
 
 def _source_block(passage: Passage, link: DocLink) -> str:
-    page = f" · S. {passage.page}" if passage.page else ""
+    # Only a PDF has pages; a TXT, HTML or DOCX file would always say "S. 1".
+    paged = passage.page and passage.source.lower().endswith(".pdf")
+    page = f" · S. {passage.page}" if paged else ""
     head = (f"<p><strong>[{passage.n}] {html.escape(passage.title or passage.source)}</strong><br>"
             f"{html.escape(describe(passage))}{page} · "
             f'<a href="{html.escape(link(passage))}" target="_blank" rel="noopener">Dokument öffnen</a></p>')
-    return f"{head}\n<blockquote>{highlight(passage.text, passage.quotes)}</blockquote>"
+    text = excerpt(passage.text, passage.quotes)
+    return f"{head}\n<blockquote>{highlight(text, passage.quotes)}</blockquote>"
+
+
+def excerpt(text: str, quotes: Sequence[str], lead: int = 200) -> str:
+    """The passage from shortly before its first quoted sentence: a quote deep in a passage would
+    otherwise sit below the letterhead, out of sight."""
+    starts = [m.start() for q in quotes if q.split()
+              for m in [re.search(r"\s+".join(map(re.escape, q.split())), text)] if m]
+    if not starts or min(starts) <= lead * 2:
+        return text
+    cut = min(starts) - lead
+    boundary = max(text.rfind("\n", 0, cut), text.rfind(". ", 0, cut))
+    if boundary < cut - lead:  # no line or sentence end close by: start at a word
+        boundary = text.rfind(" ", 0, cut)
+    return "… " + text[boundary + 1:].lstrip()
 
 
 def describe(passage: Passage) -> str:
@@ -115,6 +135,9 @@ def highlight(text: str, quotes: Sequence[str]) -> str:
         if words:
             escaped = re.sub(r"\s+".join(words), lambda m: f"<mark>{m.group(0)}</mark>", escaped,
                              count=1)
+    # Markdown still reads the HTML's text: "?__kvonr=…&__ktonr=" would turn into bold and lose
+    # its underscores; a line opening with "12." would be renumbered as a list.
+    escaped = escaped.replace("_", "&#95;").replace("*", "&#42;")
     return escaped.replace("\n", "<br>")
 
 
@@ -202,8 +225,11 @@ def inert_markdown(text: str) -> str:
 def _escape_md(text: str) -> str:
     """Keep "[1]" and ordinary punctuation; stop stray Markdown/HTML from changing the layout."""
     # "](" escaped: no inline link can form from what is left, e.g. "[x](javascript:…(1))".
-    return (html.escape(text, quote=False).replace("*", "\\*").replace("_", "\\_")
+    text = (html.escape(text, quote=False).replace("*", "\\*").replace("_", "\\_")
             .replace("](", "]\\("))
+    # "12." or "3)" opening a line would become a list that Markdown renumbers from 1 (or from
+    # the first item): in documents built on numbered questions the number must stay.
+    return _LIST_NUMBER.sub(lambda m: f"{m.group(1)}{m.group(2)}\\{m.group(3)}", text)
 
 
 def upload_message(result: "UploadResult") -> str:

@@ -77,3 +77,40 @@ def test_source_card_names_the_vorlage_number() -> None:
                     retrieval="lexical", citations=[cited], passages=[cited])
     block = render.sources_markdown(answer, lambda p: "/dokument/x")
     assert "Kreis Kleve · 23.11.2023 · Vorlage XI/2024/0187 · S. 2" in block
+
+
+def test_council_links_keep_their_underscores() -> None:
+    """`?__kvonr=` and `?__ktonr=` in one passage would pair up as Markdown bold."""
+    html = render.highlight("Vorlage: https://rat.example/vo0050.php?__kvonr=10382 und "
+                            "https://rat.example/to0050.php?__ktonr=16082", [])
+    assert "_" not in html.replace("&#95;", "") and html.count("&#95;&#95;") == 2
+    answer = render.inert_markdown("Siehe https://rat.example/vo0050.php?__kvonr=10382.")
+    assert "`https://rat.example/vo0050.php?__kvonr=10382`" in answer  # a code span keeps them
+
+
+def test_numbered_questions_keep_their_numbers() -> None:
+    text = render.inert_markdown("12. Wie viele Stellen?\n14. Wer leitet die Gruppe?\n3) Wann?")
+    assert text == "12\\. Wie viele Stellen?\n14\\. Wer leitet die Gruppe?\n3\\) Wann?"
+    assert "12." in render.highlight("12. Wie viele Stellen?", [])
+
+
+def test_only_pdf_sources_name_a_page() -> None:
+    txt = Passage(n=1, chunk_id="c", source="rat/antwort.txt", title="Antwort", page=1, text="T",
+                  score=1.0, body="Kreis Kleve", doc_type="Mitteilungsvorlage", reference="XI/2024/0187")
+    block = render.sources_markdown(Answer(question="?", answer="T [1]", abstained=False,
+                                           retrieval="lexical", citations=[txt]), lambda p: "#")
+    assert "S. 1" not in block and "Mitteilungsvorlage XI/2024/0187" in block
+
+
+def test_a_quote_deep_in_a_passage_is_shown_with_little_before_it() -> None:
+    letterhead = "Kreis Kleve – Der Landrat\n" + "Aktenzeichen 12/34, Sachbearbeitung Frau X.\n" * 12
+    text = letterhead + "Zur Frage 3: Im Jahr 2023 wurden 389 Menschen begleitet. Weiter."
+    shown = render.excerpt(text, ["Im Jahr 2023 wurden 389 Menschen begleitet."])
+    assert shown.startswith("… ") and len(shown) < 300 and "389 Menschen" in shown
+    assert render.excerpt("Kurz. Im Jahr 2023 waren es 389.", ["Im Jahr 2023 waren es 389."]) == \
+        "Kurz. Im Jahr 2023 waren es 389."
+
+
+def test_no_promise_of_passages_when_there_are_none() -> None:
+    answer = Answer(question="?", answer=ABSTAIN_TEXT, abstained=True, retrieval="lexical")
+    assert "stehen darunter" not in render.answer_markdown(Turn("?", answer))
