@@ -10,6 +10,10 @@ _SOFT_HYPHEN = "\u00ad"
 # "Bau-\nund Planungsamt" keeps its hyphen: the word after it is a conjunction.
 _CONJUNCTIONS = {"und", "oder", "bzw", "sowie", "als", "wie"}
 _HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\n[ \t]*(\w+)")
+# Raised when the cleaned text of the same file changes (2: web addresses keep "__" and "**",
+# e.g. the council systems' "?__kvonr=" links). Recorded in the index shape: a change rebuilds.
+TEXT_FORMAT = 2
+_WEB_ADDRESS = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
 _MD_EMPHASIS = re.compile(r"(?<!\*)\*{2,3}(?!\*)|(?<!_)_{2,3}(?!_)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _MD_HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
@@ -58,8 +62,13 @@ def normalize_text(text: str) -> str:
 
 
 def strip_markdown(text: str) -> str:
-    """Drop Markdown emphasis, escapes and heading marks (PDF-to-text tools leave them, too)."""
-    text = _MD_EMPHASIS.sub("", text)
+    """Drop Markdown emphasis, escapes and heading marks (PDF-to-text tools leave them, too);
+    web addresses stay as they are."""
+    parts, last = [], 0
+    for address in _WEB_ADDRESS.finditer(text):
+        parts += [_MD_EMPHASIS.sub("", text[last:address.start()]), address.group(0)]
+        last = address.end()
+    text = "".join([*parts, _MD_EMPHASIS.sub("", text[last:])])
     text = _MD_ESCAPE.sub(r"\1", text)
     return _MD_HEADING.sub("", text)
 

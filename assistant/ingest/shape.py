@@ -6,19 +6,22 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.ingest.metadata import METADATA_FORMAT
+from assistant.ingest.normalize import TEXT_FORMAT
 from assistant.records import EMBED_FORMAT, HEADER_FORMAT
 
 _NAMES = {"chunk_target_words": "Passagengröße (Ziel, Wörter)",
           "chunk_max_words": "Passagengröße (höchstens, Wörter)",
           "header_format": "Format des Passagenkopfs",
           "embed_format": "Format des Texts für das Suchmodell",
-          "metadata_format": "Erkennung von Kommune, Datum und Art"}
+          "metadata_format": "Erkennung von Kommune, Datum und Art",
+          "text_format": "Bereinigung des Texts"}
 
 
 def index_shape(settings: Settings) -> dict[str, Any]:
     return {"chunk_target_words": settings.chunk_target_words,
             "chunk_max_words": settings.chunk_max_words, "header_format": HEADER_FORMAT,
-            "embed_format": EMBED_FORMAT, "metadata_format": METADATA_FORMAT}
+            "embed_format": EMBED_FORMAT, "metadata_format": METADATA_FORMAT,
+            "text_format": TEXT_FORMAT}
 
 
 def shape_change(recorded: dict[str, Any], current: dict[str, Any]) -> str:

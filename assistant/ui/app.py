@@ -11,6 +11,7 @@ from assistant.access.roles import can_draft, can_upload
 from assistant.answer.models import Answer, Passage
 from assistant.errors import KimError
 from assistant.ui import render
+from assistant.ui.document_view import text_view_link, uses_text_view
 from assistant.ui.draft_tab import draft_tab
 from assistant.ui.guard import WebAccess
 from assistant.ui.render import Turn
@@ -180,13 +181,17 @@ def _filters(doc_type: str, body: str, year_from: str, year_to: str) -> dict[str
 
 def _messages(service: ChatService, turns: list[Turn]) -> list[gr.ChatMessage]:
     def link(p: Passage) -> str:
-        anchor = f"#page={p.page}" if p.page and p.source.lower().endswith(".pdf") else ""
-        return f"/dokument/{service.doc_id_of(p.corpus, p.source)}{anchor}"
+        """A PDF at the cited page; any other file as text, at the cited passage."""
+        doc_id = service.doc_id_of(p.corpus, p.source)
+        if uses_text_view(p.source):
+            return text_view_link(doc_id, p)
+        return f"/dokument/{doc_id}" + (f"#page={p.page}" if p.page else "")
 
     messages = []
     for turn in turns:
         messages.append(gr.ChatMessage(role="user", content=turn.question))
-        messages.append(gr.ChatMessage(role="assistant", content=render.answer_markdown(turn)))
+        messages.append(gr.ChatMessage(role="assistant",
+                                       content=render.answer_markdown(turn, link)))
         sources = render.sources_markdown(turn.answer, link)
         if sources:
             messages.append(gr.ChatMessage(role="assistant", content=sources, metadata={

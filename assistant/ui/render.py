@@ -27,6 +27,7 @@ _ADDRESS = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)[^\s<>`\"]+?(?=[.,;:!?
                       r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 
 
+_CITATION_MARK = re.compile(r"(?<!\\)\[(\d{1,2})\]")
 _LIST_NUMBER = re.compile(r"^(\s*)(\d+)([.)])(?=\s)", re.MULTILINE)
 
 
@@ -42,8 +43,11 @@ class Turn:
         return self.answer.question  # the follow-up completed from the previous question
 
 
-def answer_markdown(turn: Turn) -> str:
+def answer_markdown(turn: Turn, link: DocLink | None = None) -> str:
+    """The answer for the chat; with ``link``, each [n] opens source n at the cited sentence."""
     text = inert_markdown(turn.answer.answer)
+    if link is not None:
+        text = clickable_citations(text, turn.answer.citations, link)
     if turn.answer.mode == "llm" and not turn.answer.abstained:
         text += "\n\n*Formuliert vom Sprachmodell; jeder Satz ist an seiner Quelle [n] geprüft.*"
     if turn.answer.unsupported:
@@ -57,6 +61,19 @@ def answer_markdown(turn: Turn) -> str:
     if turn.answer.abstained and turn.answer.passages:
         text += "\n\nDie nächstliegenden Passagen stehen darunter – vielleicht helfen sie weiter."
     return text
+
+
+def clickable_citations(markdown: str, citations: Sequence[Passage], link: DocLink) -> str:
+    """"[2]" → a link to source 2 (its document at the cited sentence), in a new tab."""
+    by_n = {p.n: p for p in citations}
+
+    def linked(match: re.Match[str]) -> str:
+        passage = by_n.get(int(match.group(1)))
+        if passage is None:
+            return match.group(0)
+        return f"[\\[{passage.n}\\]]({link(passage)} \"Quelle {passage.n} öffnen\")"
+
+    return _CITATION_MARK.sub(linked, markdown)
 
 
 def removed_markdown(answer: Answer) -> str:

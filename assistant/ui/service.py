@@ -145,6 +145,15 @@ class ChatService:
     def document(self, doc_id: str, role: str = "oeffentlich") -> Document | None:
         return next((d for d in self.documents(role) if d.doc_id == doc_id), None)
 
+    def document_passages(self, doc_id: str, role: str = "oeffentlich"
+                          ) -> tuple[Document, list[ChunkRecord]] | None:
+        """A document ``role`` may see, with its passages in reading order."""
+        document = self.document(doc_id, role)
+        if document is None:
+            return None
+        records = [r for r in self.assistant.records if _doc_id(r.corpus, r.source) == doc_id]
+        return document, sorted(records, key=lambda r: r.position)
+
     def doc_id_of(self, corpus: str, source: str) -> str:
         return _doc_id(corpus, source)
 
