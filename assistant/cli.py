@@ -15,6 +15,7 @@ from assistant.access.roles import ROLES
 from assistant.answer.models import ANSWER_MODES
 from assistant.config import Settings
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
+from assistant.feedback import add_feedback_command
 
 log = logging.getLogger("assistant")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -165,6 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", help="Modellname (Vorgabe: KIM_EMBED_MODEL)")
     p.set_defaults(handler=cmd_model)
     add_access_commands(sub)
+    add_feedback_command(sub)
     return parser
 
 

@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     # Sign-in and roles (README, „Anmeldung und Rollen“). Users are managed by `kim user`.
     users_file: Path = Path("zugang/benutzer.toml")
     audit_file: Path = Path("zugang/audit.jsonl")
+    feedback_file: Path = Path("zugang/rueckmeldungen.jsonl")  # „hilfreich“ in the chat
     # Host names the chat answers to besides localhost, e.g. ["kim.kreis-kleve.intern"].
     allowed_hosts: list[str] = Field(default_factory=list)
     # Reverse proxies whose X-Forwarded-User / X-Forwarded-Groups are believed (IPs or networks).

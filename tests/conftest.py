@@ -34,6 +34,7 @@ def offline_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KIM_UPLOAD_DIR", str(tmp_path / "uploads"))
     monkeypatch.setenv("KIM_USERS_FILE", str(tmp_path / "zugang" / "benutzer.toml"))
     monkeypatch.setenv("KIM_AUDIT_FILE", str(tmp_path / "zugang" / "audit.jsonl"))
+    monkeypatch.setenv("KIM_FEEDBACK_FILE", str(tmp_path / "zugang" / "rueckmeldungen.jsonl"))
     for name in ("KIM_EMBED_MODEL", "KIM_CHROMA_HOST", "KIM_CORPUS_DIRS"):
         monkeypatch.delenv(name, raising=False)
 

@@ -10,6 +10,7 @@ import gradio as gr
 from assistant.access.roles import can_draft, can_upload
 from assistant.answer.models import Answer, Passage
 from assistant.errors import KimError
+from assistant.feedback import record_feedback
 from assistant.ui import render
 from assistant.ui.document_view import text_view_link, uses_text_view
 from assistant.ui.draft_tab import draft_tab
@@ -27,11 +28,49 @@ EXAMPLES = ["Wer ist Mitglied der Lenkungsgruppe?",
             "Wie viel Geld stand 2022 im Landeshaushalt für KIM bereit?",
             "Welche Bausteine hat KIM?",
             "Welche Fragen stellen die Grünen im Kreis Kleve?"]
-COPY_JS = "(text) => { if (text) navigator.clipboard.writeText(text); }"
+# Gradio words its own controls ("Drop File Here", "Click to Upload") in the browser's language;
+# the product speaks German to everyone. Runs before Gradio's module scripts read the language.
+GERMAN_UI = """<script>
+Object.defineProperty(navigator, "language", {get: () => "de-DE"});
+Object.defineProperty(navigator, "languages", {get: () => ["de-DE", "de"]});
+</script>"""
+# The Clipboard API exists only on https and localhost; on a plain-http intranet address the text
+# is copied through a hidden selection instead, and the user is told what happened either way.
+COPY_JS = """async (text) => {
+  const say = (message) => {
+    const box = document.querySelector("#kopieren-meldung");
+    if (box) box.textContent = message;
+  };
+  if (!text) { say("Noch keine Antwort zum Kopieren."); return; }
+  if (navigator.clipboard && window.isSecureContext) {
+    try { await navigator.clipboard.writeText(text); say("✓ Kopiert – mit Strg+V einfügen."); return; }
+    catch (error) { /* fall through to the selection */ }
+  }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  let copied = false;
+  try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+  area.remove();
+  say(copied ? "✓ Kopiert – mit Strg+V einfügen."
+             : "Der Browser erlaubt hier kein Kopieren – bitte den Text oben markieren und mit " +
+               "Strg+C kopieren, oder „Gespräch als Markdown herunterladen“ nutzen.");
+}"""
 CSS = """
 #status { font-size: 0.95rem; }
 mark { background: #fff3a3; color: #1a1a1a; padding: 0 2px; }
 blockquote { border-left: 4px solid #4b5563; margin: 0.3em 0 0.8em; padding-left: 0.8em; }
+/* The question field must be on the first screen, on a laptop and on a phone, not under an
+   empty 560 px chat. */
+#gespraech { height: clamp(240px, calc(100vh - 370px), 560px) !important; }
+@media (max-width: 640px) {
+  #gespraech { height: 30vh !important; min-height: 200px; }
+  h1 { font-size: 1.4rem !important; }
+}
 /* The passage is the evidence: as large as the answer it backs. */
 #gespraech blockquote { font-size: 1rem; line-height: 1.5; }
 /* Gradio dims "thought" blocks; sources are evidence and must stay fully readable. */
@@ -42,7 +81,7 @@ blockquote { border-left: 4px solid #4b5563; margin: 0.3em 0 0.8em; padding-left
 def build_app(service: ChatService, access: WebAccess) -> gr.Blocks:
     """What is built here is the same for everyone (public documents only); each page load then
     fills in what the signed-in role may see and do."""
-    with gr.Blocks(title="KIM-Assistent", analytics_enabled=False) as demo:
+    with gr.Blocks(title="KIM-Assistent", analytics_enabled=False, head=GERMAN_UI) as demo:
         gr.Markdown("# KIM-Assistent\nFragen zum Kommunalen Integrationsmanagement (KIM) in NRW – "
                     "beantwortet aus den vorliegenden Dokumenten, jede Aussage mit Quelle.")
         who = gr.HTML(elem_id="angemeldet")
@@ -74,6 +113,7 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
         with gr.Column(scale=3, min_width=320):
             chatbot = gr.Chatbot(label="Gespräch", elem_id="gespraech", height=560,
                                  buttons=["copy", "copy_all"], group_consecutive_messages=False,
+                                 feedback_options=("Like", "Dislike"),
                                  placeholder="Stellen Sie unten eine Frage. Jede Aussage der Antwort "
                                              "trägt eine Nummer [n], die auf ihre Quelle zeigt.")
             question = gr.Textbox(label="Ihre Frage", elem_id="frage",
@@ -111,9 +151,17 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
             copy_text = gr.Textbox(label="Letzte Antwort mit Quellen (als Text)", lines=6,
                                    max_lines=12, interactive=False, elem_id="kopieren")
             copy = gr.Button("Antwort mit Quellen kopieren", elem_id="kopieren-knopf")
+            gr.HTML('<p id="kopieren-meldung" role="status" aria-live="polite"></p>')
             export = gr.DownloadButton("Gespräch als Markdown herunterladen", value=None,
                                        elem_id="export", interactive=False)
             new_chat = gr.Button("Neues Gespräch", elem_id="neu")
+            gr.Markdown("### Rückmeldung")
+            comment = gr.Textbox(label="Kommentar zur letzten Antwort (freiwillig)", lines=2,
+                                 max_length=2000, elem_id="kommentar",
+                                 info="👍 / 👎 unter einer Antwort bewerten sie; ein Kommentar "
+                                      "geht mit „Kommentar senden“ an die Betreuer.")
+            send_comment = gr.Button("Kommentar senden", elem_id="kommentar-knopf", size="sm")
+            thanks = gr.Markdown(elem_id="rueckmeldung-meldung")
     filters = [doc_type, body, year_from, year_to]
     asked = gr.State("")  # the question being answered, given back when the answer is stopped
 
@@ -142,6 +190,9 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
         return [], [], "", gr.DownloadButton(value=None, interactive=False)
 
     new_chat.click(forget, None, [chatbot, turns, copy_text, export], api_visibility="private")
+    chatbot.like(_rated(service, access), turns, thanks, api_visibility="private")
+    send_comment.click(_commented(service, access), [turns, comment], [thanks, comment],
+                       api_visibility="private")
     # The chat's own bin icon empties the display; the memory for follow-ups must go with it.
     chatbot.clear(forget, None, [chatbot, turns, copy_text, export], api_visibility="private")
     return {"filters": filters}
@@ -172,6 +223,45 @@ def _respond(service: ChatService, access: WebAccess) -> Any:
         yield (_messages(service, turns), turns, "", render.plain_text(turns[-1]),
                gr.DownloadButton(value=_export_file(turns), interactive=True))
     return respond
+
+
+def _rated(service: ChatService, access: WebAccess) -> Any:
+    def rated(turns: list[Turn], data: gr.LikeData, request: gr.Request) -> str:
+        """👍 / 👎 on an answer (or its sources): stored for the maintainers."""
+        turn = _turn_of_message(turns, data.index)
+        if turn is None:
+            return ""
+        identity = access.identify(request)
+        record_feedback(service.feedback, identity.name, identity.role, turn.answer,
+                        helpful=data.liked is True)
+        return "Danke – Ihre Bewertung ist gespeichert."
+    return rated
+
+
+def _commented(service: ChatService, access: WebAccess) -> Any:
+    def commented(turns: list[Turn], comment: str, request: gr.Request) -> tuple[str, str]:
+        if not turns:
+            return "Bitte zuerst eine Frage stellen – der Kommentar gilt der letzten Antwort.", comment
+        if not comment.strip():
+            return "Bitte einen Kommentar eingeben.", comment
+        identity = access.identify(request)
+        record_feedback(service.feedback, identity.name, identity.role, turns[-1].answer,
+                        helpful=None, comment=comment)
+        return "Danke – Ihr Kommentar ist gespeichert.", ""
+    return commented
+
+
+def _turn_of_message(turns: list[Turn], index: Any) -> Turn | None:
+    """The turn a chat message belongs to (each turn shows a question, an answer and, when
+    there are any, its sources)."""
+    position = index[0] if isinstance(index, (list, tuple)) else index
+    seen = 0
+    for turn in turns:
+        size = 2 + bool(turn.answer.citations if not turn.answer.abstained else turn.answer.passages)
+        if position < seen + size:
+            return turn
+        seen += size
+    return None
 
 
 def _filters(doc_type: str, body: str, year_from: str, year_to: str) -> dict[str, Any]:

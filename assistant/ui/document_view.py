@@ -7,6 +7,7 @@ keeps its own viewer at the cited page. The page runs no script at all.
 """
 
 import html
+import re
 from urllib.parse import urlencode
 
 import fastapi
@@ -18,7 +19,6 @@ from assistant.ui.guard import WebAccess
 from assistant.ui.render import describe, highlight
 from assistant.ui.service import ChatService, Document
 
-MAX_MARK_CHARS = 600  # a quoted sentence in the address; longer is cut (the passage stays marked)
 _CSS = """
 body { font: 1.05rem/1.6 system-ui, sans-serif; color: #1a1a1a; max-width: 48rem; margin: 0 auto;
        padding: 1rem; }
@@ -37,16 +37,25 @@ def uses_text_view(source: str) -> bool:
 
 
 def text_view_link(doc_id: str, passage: Passage) -> str:
+    """The view at ``passage``, its first quoted sentence given by position: no document text
+    travels in the address (nor into logs, nor looks like a link to wherever it names)."""
     query = {"stelle": passage.chunk_id}
-    if passage.quotes:
-        query["markiere"] = passage.quotes[0][:MAX_MARK_CHARS]
+    span = _span_of(passage.quotes[0], passage.text) if passage.quotes else None
+    if span:
+        query.update(von=str(span[0]), bis=str(span[1]))
     return f"/dokument/{doc_id}/text?{urlencode(query)}#stelle"
+
+
+def _span_of(quote: str, text: str) -> tuple[int, int] | None:
+    words = quote.split()
+    match = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
+    return (match.start(), match.end()) if match else None
 
 
 def add_document_view(app: fastapi.FastAPI, service: ChatService, access: WebAccess) -> None:
     @app.get("/dokument/{doc_id}/text")
-    def document_text(doc_id: str, request: fastapi.Request, stelle: str = "",
-                      markiere: str = "") -> HTMLResponse:
+    def document_text(doc_id: str, request: fastapi.Request, stelle: str = "", von: int = 0,
+                      bis: int = 0) -> HTMLResponse:
         identity = access.identify(request)
         found = service.document_passages(doc_id, identity.role)
         if found is None:  # the same 404 for "not there" and "not yours"
@@ -54,16 +63,17 @@ def add_document_view(app: fastapi.FastAPI, service: ChatService, access: WebAcc
                                              "inzwischen aus dem Korpus entfernt.")
         document, records = found
         access.audit.record("dokument", identity.name, rolle=identity.role, datei=document.source)
-        page = view_html(doc_id, document, records, stelle, markiere[:MAX_MARK_CHARS])
+        page = view_html(doc_id, document, records, stelle, von, bis)
         return HTMLResponse(page, headers={
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'"})
 
 
 def view_html(doc_id: str, document: Document, records: list[ChunkRecord], cited: str,
-              quote: str) -> str:
+              start: int = 0, end: int = 0) -> str:
     sections = []
     for record in records:
         if record.id == cited:
+            quote = record.text[start:end] if 0 <= start < end <= len(record.text) else ""
             sections.append(f'<section id="stelle" class="zitiert">'
                             f"{highlight(record.text, [quote] if quote else [])}</section>")
         else:

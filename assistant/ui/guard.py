@@ -99,6 +99,8 @@ class GuardMiddleware:
         if refusal is None:
             if _is_upload(scope):
                 send = self._german_upload_errors(send)
+            elif scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/":
+                send = _german_page(send)
             return await self.app(scope, receive, send)
         status, message, location = refusal
         if scope["type"] == "websocket":
@@ -125,6 +127,16 @@ class GuardMiddleware:
                 return
             await send(message)
         return german_send
+
+
+def _german_page(send: Send) -> Send:
+    """Gradio's page says lang="en" before any script runs (screen readers then read German
+    with English rules); same length, so Content-Length stays right."""
+    async def german_send(message: MutableMapping[str, Any]) -> None:
+        if message["type"] == "http.response.body" and b'lang="en"' in message.get("body", b""):
+            message = {**message, "body": message["body"].replace(b'lang="en"', b'lang="de"', 1)}
+        await send(message)
+    return german_send
 
 
 def _is_upload(scope: Scope) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from assistant.access.audit import AuditLog
 from assistant.access.roles import sees, visible_to
 from assistant.answer.models import Answer
 from assistant.config import Settings
@@ -60,6 +61,7 @@ class ChatService:
         self._write_lock = threading.Lock()
         self._assistant = Assistant.open(settings)
         self._documents = self._read_documents()
+        self.feedback = AuditLog(settings.feedback_file)
         self.llm: LlmAnswerer | None = None
         self.llm_problem = ""  # why the configured LLM cannot be used, in German
         if settings.llm_enabled:

@@ -28,17 +28,21 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_app(tmp: Path, corpus_dirs: list[Path], timeout: float = 240,
+def start_app(tmp: Path, corpus_dirs: list[Path], timeout: float = 240, host: str = "127.0.0.1",
               **settings: str) -> tuple[subprocess.Popen, RunningApp]:
     """Start `python app.py` exactly as a user would, on a free port, with a fresh index;
-    ``settings`` are further environment variables (KIM_…)."""
+    ``settings`` are further environment variables (KIM_…); ``host`` another loopback address
+    stands in for an intranet name (no https, no localhost)."""
     port = free_port()
-    app = RunningApp(f"http://127.0.0.1:{port}", tmp / "index", tmp / "uploads", tmp / "app.log")
+    if host != "127.0.0.1":
+        settings = {"KIM_HOST": host, "KIM_ALLOWED_HOSTS": json.dumps([host]), **settings}
+    app = RunningApp(f"http://{host}:{port}", tmp / "index", tmp / "uploads", tmp / "app.log")
     # Users and the audit log of this run stay in its folder, never in the repository.
     env = env_with(KIM_INDEX_DIR=str(app.index_dir), KIM_UPLOAD_DIR=str(app.upload_dir),
                    KIM_CORPUS_DIRS=json.dumps([str(d) for d in corpus_dirs]), KIM_PORT=str(port),
                    KIM_USERS_FILE=str(tmp / "zugang" / "benutzer.toml"),
-                   KIM_AUDIT_FILE=str(tmp / "zugang" / "audit.jsonl"), **settings)
+                   KIM_AUDIT_FILE=str(tmp / "zugang" / "audit.jsonl"),
+                   KIM_FEEDBACK_FILE=str(tmp / "zugang" / "rueckmeldungen.jsonl"), **settings)
     log = open(app.log, "w", encoding="utf-8")  # noqa: SIM115 (closed with the process)
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=log,
                             stderr=subprocess.STDOUT)

@@ -1,14 +1,24 @@
-"""Checking a claim in one click, in chromium: [n] opens its source at the cited sentence, a text
-file opens as readable text at its passage, council links keep their underscores, numbered
-questions keep their numbers."""
+"""Checking a claim in one click and taking the answer away, in chromium at 1280 and 390 px: [n]
+opens its source at the cited sentence, a text file opens as readable text at its passage,
+council links keep their underscores, numbered questions keep their numbers, the page is German,
+and copying works (or says what to do) on a plain-http intranet address."""
 
+import json
+import os
+import re
+import subprocess
+import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.conftest import KIM, REPO
 from tests.ui.conftest import ChatPage, RunningApp, start_app, stop_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.server, pytest.mark.slow]
+INTRANET = "kim.intranet.example"
 QUESTION = "Wie viele Menschen hat das Case Management im Kreis Kleve 2023 begleitet?"
 BOILERPLATE = ("Die Verwaltung nimmt zu der Anfrage wie folgt Stellung. Grundlage sind die "
                "Förderbescheide der Bezirksregierung Arnsberg und die Berichte der Träger. ")
@@ -79,3 +89,97 @@ def test_the_source_card_keeps_numbers_and_link_underscores(chat: ChatPage) -> N
     assert "vo0050.php?__kvonr=10382" in card and "to0050.php?__ktonr=16082" in card
     assert "12. Wie viele Menschen" in card and "13. Wie viele" not in card
     assert "S. 1" not in card and "Mitteilungsvorlage XI/2024/0187" in card
+
+
+def test_the_page_is_german_before_and_after_its_scripts(app: RunningApp, chat: ChatPage) -> None:
+    with urllib.request.urlopen(app.url + "/") as response:
+        page = response.read().decode("utf-8")
+    assert re.search(r'<html\s+lang="de"', page), page[:200]  # before any script runs
+    chat.page.get_by_role("tab", name="Dokumente").click()
+    upload = chat.page.locator("#hochladen")
+    upload.wait_for()
+    text = upload.inner_text()
+    assert "Datei hier ablegen" in text and "Drop File Here" not in text, text
+
+
+@pytest.fixture(scope="module")
+def intranet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The app on 127.0.0.2 over plain http: for the browser not a secure context, like an
+    intranet name (no Clipboard API there)."""
+    root = tmp_path_factory.mktemp("intranet")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    text = ANSWER.format(boilerplate=BOILERPLATE)
+    (corpus / "2024-03-05_kleve_mitteilungsvorlage_kim.txt").write_text(text, encoding="utf-8")
+    proc, running = start_app(root, [corpus], host="127.0.0.2", KIM_EMBED_MODEL="none",
+                              KIM_ALLOW_ANONYMOUS="1",
+                              KIM_ALLOWED_HOSTS=json.dumps(["127.0.0.2", INTRANET]))
+    yield running
+    stop_app(proc)
+
+
+def test_copy_works_or_says_what_to_do_on_an_intranet_address(
+        intranet: RunningApp, browser: Any, chromium_path: str) -> None:
+    # Chromium trusts every 127.x address as secure; an intranet name is not.
+    office = browser.browser_type.launch(executable_path=chromium_path, headless=True, args=[
+        "--no-sandbox", "--disable-gpu", f"--host-resolver-rules=MAP {INTRANET} 127.0.0.2"])
+    try:
+        _copy_on_the_intranet(office, intranet.url.replace("127.0.0.2", INTRANET))
+    finally:
+        office.close()
+
+
+def _copy_on_the_intranet(office: Any, url: str) -> None:
+    page = office.new_page(viewport={"width": 1280, "height": 800}, locale="de-DE")
+    page.goto(url)
+    chat = ChatPage(page)
+    assert page.evaluate("window.isSecureContext") is False
+    assert page.evaluate("navigator.clipboard === undefined")
+    chat.ask(QUESTION)
+    page.get_by_role("button", name="Antwort mit Quellen kopieren").click()
+    status = page.locator("#kopieren-meldung")
+    page.wait_for_function("() => document.querySelector('#kopieren-meldung').textContent.trim()")
+    assert status.inner_text() in (
+        "✓ Kopiert – mit Strg+V einfügen.",
+        "Der Browser erlaubt hier kein Kopieren – bitte den Text oben markieren und mit Strg+C "
+        "kopieren, oder „Gespräch als Markdown herunterladen“ nutzen.")
+
+
+def test_feedback_is_stored_and_exported(chat: ChatPage, app: RunningApp) -> None:
+    chat.ask(QUESTION)
+    answer = chat.page.locator('#gespraech [data-testid="bot"]').nth(-2)
+    answer.hover()
+    answer_buttons = chat.page.locator("#gespraech button[aria-label]")
+    labels = answer_buttons.evaluate_all("bs => bs.map(b => b.getAttribute('aria-label'))")
+    like = chat.page.locator("#gespraech").get_by_role("button", name=re.compile(
+        r"^(Like|Gefällt mir|Mag ich)$", re.IGNORECASE)).first
+    assert like.count(), labels
+    like.click()
+    chat.page.locator("#rueckmeldung-meldung").get_by_text("Ihre Bewertung ist gespeichert").wait_for()
+    chat.page.get_by_label("Kommentar zur letzten Antwort (freiwillig)").fill(
+        "Die Zahl stimmt, bitte auch 2022 zeigen.")
+    chat.page.get_by_role("button", name="Kommentar senden").click()
+    chat.page.locator("#rueckmeldung-meldung").get_by_text("Ihr Kommentar ist gespeichert").wait_for()
+    stored = app.index_dir.parent / "zugang" / "rueckmeldungen.jsonl"
+    done = subprocess.run([*KIM, "feedback", "--json"], cwd=REPO, capture_output=True, text=True,
+                          env={**os.environ, "KIM_FEEDBACK_FILE": str(stored)}, check=True)
+    entries = [json.loads(line) for line in done.stdout.splitlines()]
+    rated, commented = entries[-2], entries[-1]
+    assert rated["hilfreich"] is True and "389" in rated["antwort"] and rated["frage"] == QUESTION
+    assert commented["hilfreich"] is None
+    assert commented["kommentar"] == "Die Zahl stimmt, bitte auch 2022 zeigen."
+    assert oct(stored.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_question_field_is_on_the_first_screen(chat: ChatPage, screenshot_dir: Path) -> None:
+    box = chat.page.get_by_label("Ihre Frage")
+    box.wait_for()
+    # What the page load fills in (who is signed in, the status) first, then measure.
+    chat.page.wait_for_function("() => document.querySelector('#angemeldet')?.innerText.trim()")
+    chat.page.wait_for_timeout(500)
+    chat.settle()
+    bottom = box.evaluate("e => e.getBoundingClientRect().bottom")
+    print(f"field bottom {bottom:.0f} px of {chat.page.viewport_size['height']}")
+    if chat.page.viewport_size["width"] < 500:
+        chat.page.screenshot(path=str(screenshot_dir / "telefon.png"))
+    assert bottom <= chat.page.viewport_size["height"], f"field ends at {bottom:.0f} px"
