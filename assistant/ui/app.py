@@ -28,12 +28,6 @@ EXAMPLES = ["Wer ist Mitglied der Lenkungsgruppe?",
             "Wie viel Geld stand 2022 im Landeshaushalt für KIM bereit?",
             "Welche Bausteine hat KIM?",
             "Welche Fragen stellen die Grünen im Kreis Kleve?"]
-# Gradio words its own controls ("Drop File Here", "Click to Upload") in the browser's language;
-# the product speaks German to everyone. Runs before Gradio's module scripts read the language.
-GERMAN_UI = """<script>
-Object.defineProperty(navigator, "language", {get: () => "de-DE"});
-Object.defineProperty(navigator, "languages", {get: () => ["de-DE", "de"]});
-</script>"""
 # The Clipboard API exists only on https and localhost; on a plain-http intranet address the text
 # is copied through a hidden selection instead, and the user is told what happened either way.
 COPY_JS = """async (text) => {
@@ -81,7 +75,7 @@ blockquote { border-left: 4px solid #4b5563; margin: 0.3em 0 0.8em; padding-left
 def build_app(service: ChatService, access: WebAccess) -> gr.Blocks:
     """What is built here is the same for everyone (public documents only); each page load then
     fills in what the signed-in role may see and do."""
-    with gr.Blocks(title="KIM-Assistent", analytics_enabled=False, head=GERMAN_UI) as demo:
+    with gr.Blocks(title="KIM-Assistent", analytics_enabled=False) as demo:
         gr.Markdown("# KIM-Assistent\nFragen zum Kommunalen Integrationsmanagement (KIM) in NRW – "
                     "beantwortet aus den vorliegenden Dokumenten, jede Aussage mit Quelle.")
         who = gr.HTML(elem_id="angemeldet")

@@ -129,12 +129,33 @@ class GuardMiddleware:
         return german_send
 
 
+# Gradio words its own controls ("Drop File Here") in the browser's language, read when its
+# scripts start; this runs first, so everyone gets the German the rest of the product speaks.
+_GERMAN_BROWSER = (b'<script>for (const [name, value] of [["language", "de-DE"], '
+                   b'["languages", ["de-DE", "de"]]]) Object.defineProperty(navigator, name, '
+                   b'{get: () => value});</script>')
+
+
 def _german_page(send: Send) -> Send:
-    """Gradio's page says lang="en" before any script runs (screen readers then read German
-    with English rules); same length, so Content-Length stays right."""
+    """The page in German before any script runs: lang="de" (screen readers pick their rules by
+    it) and the browser language Gradio sees. The start is held back until the body is known,
+    since its length changes."""
+    held: dict[str, Any] = {}
+
     async def german_send(message: MutableMapping[str, Any]) -> None:
-        if message["type"] == "http.response.body" and b'lang="en"' in message.get("body", b""):
-            message = {**message, "body": message["body"].replace(b'lang="en"', b'lang="de"', 1)}
+        if message["type"] == "http.response.start":
+            held["start"] = message
+            return
+        if "start" in held and message["type"] == "http.response.body":
+            start = held.pop("start")
+            body = message.get("body", b"")
+            if not message.get("more_body") and b'lang="en"' in body:
+                body = body.replace(b'lang="en"', b'lang="de"', 1).replace(
+                    b"<head>", b"<head>" + _GERMAN_BROWSER, 1)
+                headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+                start = {**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]}
+                message = {**message, "body": body}
+            await send(start)
         await send(message)
     return german_send
 

@@ -91,15 +91,20 @@ def test_the_source_card_keeps_numbers_and_link_underscores(chat: ChatPage) -> N
     assert "S. 1" not in card and "Mitteilungsvorlage XI/2024/0187" in card
 
 
-def test_the_page_is_german_before_and_after_its_scripts(app: RunningApp, chat: ChatPage) -> None:
+def test_the_page_is_german_before_and_after_its_scripts(app: RunningApp, browser: Any) -> None:
     with urllib.request.urlopen(app.url + "/") as response:
         page = response.read().decode("utf-8")
     assert re.search(r'<html\s+lang="de"', page), page[:200]  # before any script runs
-    chat.page.get_by_role("tab", name="Dokumente").click()
-    upload = chat.page.locator("#hochladen")
+    # A browser set to English still gets Gradio's own controls in German.
+    context = browser.new_context(locale="en-US")
+    english = context.new_page()
+    english.goto(app.url)
+    english.get_by_role("tab", name="Dokumente").click()
+    upload = english.locator("#hochladen")
     upload.wait_for()
     text = upload.inner_text()
     assert "Datei hier ablegen" in text and "Drop File Here" not in text, text
+    context.close()
 
 
 @pytest.fixture(scope="module")
