@@ -34,6 +34,7 @@ ask: $(VENV)/.run
 ## test: all tests (real Chroma server, real MiniLM weights)
 # pytest's exit 5 ("no tests collected") is passed on as 5 so that .ci/run can tell it apart.
 test: $(VENV)/.dev
+	@bash .ci/chromium
 	@$(PY) -m pytest -q; rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: keine Tests gefunden (Exit 5)" >&2; fi; exit $$rc
 
 lint: $(VENV)/.dev
