@@ -59,6 +59,25 @@ ALIASES = {
 }
 
 
+# Bodies that speak for the state, not for one municipality: their texts hold for every
+# municipality (the Handlungskonzept, the Bezirksregierung's guidance, the ministry's decrees).
+_STATE_BODY = re.compile(r"\bland\b|\blandes|\bnrw\b|nordrhein-westfalen|bezirksregierung|"
+                         r"ministerium|landtag")
+
+
+def is_state_level(body: str) -> bool:
+    return bool(_STATE_BODY.search(fold(body)))
+
+
+def level_of(body: str) -> str:
+    """"Land", "Kreis" or "Stadt / Gemeinde": how the chat groups its municipality list."""
+    if is_state_level(body):
+        return "Land"
+    if re.search(r"kreis", fold(body)) and not re.search(r"\bstadt\b", fold(body)):
+        return "Kreis"
+    return "Stadt / Gemeinde"
+
+
 def canonical_place(name: str) -> str:
     return ALIASES.get(name, name)
 

@@ -126,8 +126,12 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
             gr.Markdown("### Filter")
             doc_type = gr.Dropdown([ALL, *choices["doc_type"]], value=ALL, label="Dokumenttyp",
                                    elem_id="filter-typ")
-            body = gr.Dropdown([ALL, *choices["body"]], value=ALL, label="Kommune / Gremium",
-                               elem_id="filter-kommune")
+            body = gr.Dropdown([(ALL, ALL), *choices["body_grouped"]], value=ALL,
+                               label="Kommune / Gremium", elem_id="filter-kommune")
+            with_state = gr.Checkbox(True, label="Texte des Landes einbeziehen",
+                                     elem_id="filter-land",
+                                     info="Landestexte (Handlungskonzept, Erlasse) gelten auch für "
+                                          "die gewählte Kommune.")
             years = [ALL, *map(str, choices["year"])]
             with gr.Row():
                 year_from = gr.Dropdown(years, value=ALL, label="Jahr von", elem_id="filter-von",
@@ -164,7 +168,8 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
 
     started = question.submit(begin, [question, mode], [asked, stop], queue=False,
                               api_visibility="private")
-    answering = started.then(_respond(service, access), [question, turns, home, mode, *filters],
+    answering = started.then(_respond(service, access),
+                             [question, turns, home, mode, with_state, *filters],
                              [chatbot, turns, question, copy_text, export],
                              api_visibility="private")
     answering.then(lambda: gr.Button(visible=False), None, stop, queue=False,
@@ -178,7 +183,7 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
 
     stop.click(stopped, [turns, asked], [chatbot, question, stop], cancels=[answering],
                queue=False, api_visibility="private")
-    reset.click(lambda: [ALL] * 4, None, filters, api_visibility="private")
+    reset.click(lambda: [ALL] * 4 + [True], None, [*filters, with_state], api_visibility="private")
     copy.click(None, copy_text, None, js=COPY_JS)
     def forget() -> tuple[Any, ...]:
         return [], [], "", gr.DownloadButton(value=None, interactive=False)
@@ -193,15 +198,16 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
 
 
 def _respond(service: ChatService, access: WebAccess) -> Any:
-    def respond(question: str, turns: list[Turn], home: str, mode: str, doc_type: str, body: str,
-                year_from: str, year_to: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
+    def respond(question: str, turns: list[Turn], home: str, mode: str, with_state: bool,
+                doc_type: str, body: str, year_from: str, year_to: str, request: gr.Request
+                ) -> Iterator[tuple[Any, ...]]:
         """In LLM mode the text appears as it is written; the checked answer then replaces it."""
         previous = turns[-1].searched if turns else None
         answer: Answer | None = None
         try:
             for item in stream_as(service, access, request, question, previous,
                                   _filters(doc_type, body, year_from, year_to),
-                                  "" if home == NO_HOME else home, mode):
+                                  "" if home == NO_HOME else home, mode, with_state=with_state):
                 if isinstance(item, Answer):
                     answer = item
                 else:
@@ -341,7 +347,7 @@ def _index_view(service: ChatService, access: WebAccess) -> Any:
         return (render.status_markdown(service.status(role), service.llm_status()),
                 _document_rows(service, role),
                 gr.Dropdown(choices=[ALL, *choices["doc_type"]]),
-                gr.Dropdown(choices=[ALL, *choices["body"]]),
+                gr.Dropdown(choices=[(ALL, ALL), *choices["body_grouped"]]),
                 gr.Dropdown(choices=years), gr.Dropdown(choices=years))
     return view
 

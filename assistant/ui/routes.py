@@ -109,7 +109,8 @@ def ask_as(service: ChatService, access: WebAccess, request: Any, question: str,
 
 def stream_as(service: ChatService, access: WebAccess, request: Any, question: str,
               previous: str | None, filters: Any, home: str | None = None,
-              mode: str | None = None, stream: bool = True) -> Iterator[str | Answer]:
+              mode: str | None = None, stream: bool = True, with_state: bool = True
+              ) -> Iterator[str | Answer]:
     """As ``ask_as``; in LLM mode the growing raw text first, the checked answer last."""
     identity = access.identify(request)
     access.check_question_rate(identity, request)
@@ -118,7 +119,7 @@ def stream_as(service: ChatService, access: WebAccess, request: Any, question: s
     if mode not in (None, *ANSWER_MODES):
         raise InvalidFilter(f"„modus“ bitte als {' oder '.join(ANSWER_MODES)} angeben.")
     for item in service.answer_stream(question, previous, filters, home, identity.role, mode,
-                                      stream):
+                                      stream, with_state):
         yield item
     assert isinstance(item, Answer)
     access.audit.record("frage", identity.name, rolle=identity.role, frage=item.question,

@@ -22,6 +22,7 @@ from assistant.drafting.draft import ASKING_TYPES, Draft, Progress, draft_answer
 from assistant.drafting.inquiry import Inquiry, read_inquiry
 from assistant.engine import Assistant, Status, parse_filters
 from assistant.errors import IndexIncompatible, IndexNotFound, KimError
+from assistant.german.places import is_state_level, level_of
 from assistant.indexdir import IndexDir
 from assistant.ingest.corpus import corpus_folders
 from assistant.ingest.pipeline import IngestReport, ingest
@@ -111,17 +112,30 @@ class ChatService:
 
     def answer_stream(self, question: str, previous: str | None, filters: dict[str, Any],
                       home: str | None = None, role: str = "oeffentlich", mode: str | None = None,
-                      stream: bool = True) -> Iterator[str | Answer]:
-        """As ``ask``; in LLM mode the raw text as it grows comes first, the checked answer last."""
+                      stream: bool = True, with_state: bool = True) -> Iterator[str | Answer]:
+        """As ``ask``; in LLM mode the raw text as it grows comes first, the checked answer last.
+        ``with_state``: a municipality filter keeps the state's texts (they hold for it too)."""
         assistant = self.assistant
         question = resolve(assistant.check_question(question), previous)
-        options: dict[str, Any] = {"filters": parse_filters(filters), "home": home, "role": role}
+        chosen, program = self._with_state_texts(parse_filters(filters), with_state)
+        options: dict[str, Any] = {"filters": chosen, "exclude": program, "home": home,
+                                   "role": role}
         if answer_mode(self.settings, mode) == "extractive":
             yield assistant.ask(question, **options)
         elif self.llm is None:
             raise LlmUnavailable(self.llm_problem or NOT_CONFIGURED)
         else:
             yield from self.llm.stream(assistant, question, stream=stream, **options)
+
+    def _with_state_texts(self, filters: dict[str, Any], with_state: bool
+                          ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(the user's filters, the program's): "Kreis Kleve" becomes Kleve or any state body."""
+        body = filters.get("body")
+        if not with_state or not body or is_state_level(body):
+            return filters, {}
+        state = [b for b in self.filter_choices("admin")["body"] if is_state_level(b)]
+        rest = {k: v for k, v in filters.items() if k != "body"}
+        return rest, {"body_in": [body, *state]}
 
     def llm_status(self) -> str:
         """One line for the status: which LLM answers and whether it is reachable ("" if none)."""
@@ -161,9 +175,14 @@ class ChatService:
 
     def filter_choices(self, role: str = "oeffentlich") -> dict[str, list[Any]]:
         records = [r for r in self.assistant.records if sees(role, r.visibility)]
+        bodies = sorted({r.body for r in records if r.body})
+        order = ("Land", "Kreis", "Stadt / Gemeinde")
         return {
             "doc_type": sorted({r.doc_type for r in records if r.doc_type}),
-            "body": sorted({r.body for r in records if r.body}),
+            "body": bodies,
+            # (label, value) for the chat's list: the state first, then Kreise, then towns.
+            "body_grouped": [(f"{level_of(b)}: {b}", b)
+                             for b in sorted(bodies, key=lambda b: (order.index(level_of(b)), b))],
             "year": sorted({r.year for r in records if r.year}),
         }
 

@@ -64,7 +64,8 @@ def test_seed_question_answer_cites_the_right_source(chat: ChatPage, app: Runnin
 
 def test_filter_restricts_the_sources(chat: ChatPage) -> None:
     question = "Welche Fragen stellt die Fraktion zum Case-Management?"
-    chat.choose("Kommune / Gremium", "Kreis Kleve")
+    chat.choose("Kommune / Gremium", "Kreis: Kreis Kleve")  # grouped: Land, Kreise, Städte
+    chat.page.get_by_label("Texte des Landes einbeziehen").uncheck()
     chat.ask(question)
     sources = chat.last_sources().inner_text()
     bodies = [line for line in sources.splitlines() if "·" in line]

@@ -134,3 +134,24 @@ def test_serve_from_another_folder_keeps_the_recorded_corpus(seeds_dir: Path, tm
     with pytest.raises(CorpusMismatch, match=r"rat.*--replace"):
         ChatService.start(other, progress=False)
     assert len(ChatService(settings).documents()) == 6  # the refusal changed nothing
+
+
+def test_a_municipality_filter_keeps_the_state_texts_unless_excluded(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "handlungskonzept.txt").write_text(
+        "---\ntitle: Handlungskonzept KIM\nbody: Land Nordrhein-Westfalen\n---\n"
+        "Jede Kommune bildet eine Lenkungsgruppe für das Integrationsmanagement.", "utf-8")
+    (corpus / "kleve_vorlage.txt").write_text(
+        "Kreis Kleve – Der Landrat\nMitteilungsvorlage\n\n"
+        "Die Lenkungsgruppe des Kreises Kleve tagt viermal im Jahr.", "utf-8")
+    settings = Settings(index_dir=tmp_path / "index", corpus_dirs=[corpus],
+                        upload_dir=tmp_path / "uploads", embed_model="none")
+    service = ChatService.start(settings, progress=False)
+    grouped = service.filter_choices()["body_grouped"]
+    assert [label.split(":")[0] for label, _ in grouped] == ["Land", "Kreis"]
+    question = "Was macht die Lenkungsgruppe?"
+    kept = service.ask(question, None, {"body": "Kreis Kleve"})
+    assert {p.body for p in kept.passages} == {"Kreis Kleve", "Land Nordrhein-Westfalen"}
+    *_, only = service.answer_stream(question, None, {"body": "Kreis Kleve"}, with_state=False)
+    assert {p.body for p in only.passages} == {"Kreis Kleve"}  # type: ignore[union-attr]
