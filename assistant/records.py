@@ -23,7 +23,7 @@ RANGE_FILTERS = {"year_from": ("year", "$gte"), "year_to": ("year", "$lte")}
 EXCLUDE_FILTERS = {"doc_type_not": "doc_type", "source_not": "source"}
 # Allow-lists set by the program: the field and the values it must have (a role's visibilities).
 # (A municipality and the state bodies whose texts hold for it, when the chat filters by one.)
-INCLUDE_FILTERS = {"visibility_in": "visibility", "body_in": "body"}
+INCLUDE_FILTERS = {"visibility_in": "visibility", "body_in": "body", "source_in": "source"}
 
 
 HEADER_FORMAT = 1  # version of ``ChunkRecord.header`` (recorded in the manifest)

@@ -17,7 +17,7 @@ from assistant.ui.draft_tab import draft_tab
 from assistant.ui.guard import WebAccess
 from assistant.ui.render import Turn
 from assistant.ui.routes import ask_as, stream_as
-from assistant.ui.service import ChatService
+from assistant.ui.service import ChatService, Scope
 from assistant.ui.uploads import ACCEPTED
 
 ALL = "Alle"
@@ -124,8 +124,8 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
             gr.Examples(EXAMPLES, inputs=question, label="Beispiele")
         with gr.Column(scale=1, min_width=260):
             gr.Markdown("### Filter")
-            doc_type = gr.Dropdown([ALL, *choices["doc_type"]], value=ALL, label="Dokumenttyp",
-                                   elem_id="filter-typ")
+            doc_type = gr.Dropdown([(ALL, ALL), *choices["doc_type_labeled"]], value=ALL,
+                                   label="Dokumenttyp", elem_id="filter-typ")
             body = gr.Dropdown([(ALL, ALL), *choices["body_grouped"]], value=ALL,
                                label="Kommune / Gremium", elem_id="filter-kommune")
             with_state = gr.Checkbox(True, label="Texte des Landes einbeziehen",
@@ -138,6 +138,11 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
                                         min_width=100)
                 year_to = gr.Dropdown(years, value=ALL, label="Jahr bis", elem_id="filter-bis",
                                       min_width=100)
+            with gr.Accordion("Dokumente eingrenzen", open=False, elem_id="eingrenzen"):
+                only = gr.Dropdown(choices["documents"], multiselect=True, value=[],
+                                   label="Nur in diesen Dokumenten", elem_id="nur-dokumente")
+                without = gr.Dropdown(choices["documents"], multiselect=True, value=[],
+                                      label="Ohne diese Dokumente", elem_id="ohne-dokumente")
             reset = gr.Button("Filter zurücksetzen", size="sm")
             home = gr.Dropdown([NO_HOME, *choices["body"]], label="Unsere Kommune",
                                value=service.settings.kommune or NO_HOME, allow_custom_value=True,
@@ -169,7 +174,7 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
     started = question.submit(begin, [question, mode], [asked, stop], queue=False,
                               api_visibility="private")
     answering = started.then(_respond(service, access),
-                             [question, turns, home, mode, with_state, *filters],
+                             [question, turns, home, mode, with_state, only, without, *filters],
                              [chatbot, turns, question, copy_text, export],
                              api_visibility="private")
     answering.then(lambda: gr.Button(visible=False), None, stop, queue=False,
@@ -183,7 +188,8 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
 
     stop.click(stopped, [turns, asked], [chatbot, question, stop], cancels=[answering],
                queue=False, api_visibility="private")
-    reset.click(lambda: [ALL] * 4 + [True], None, [*filters, with_state], api_visibility="private")
+    reset.click(lambda: [ALL] * 4 + [True, [], []], None, [*filters, with_state, only, without],
+                api_visibility="private")
     copy.click(None, copy_text, None, js=COPY_JS)
     def forget() -> tuple[Any, ...]:
         return [], [], "", gr.DownloadButton(value=None, interactive=False)
@@ -194,20 +200,22 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
                        api_visibility="private")
     # The chat's own bin icon empties the display; the memory for follow-ups must go with it.
     chatbot.clear(forget, None, [chatbot, turns, copy_text, export], api_visibility="private")
-    return {"filters": filters}
+    # What the page load refreshes for the user's role: the filter choices and the files.
+    return {"filters": [*filters, only, without]}
 
 
 def _respond(service: ChatService, access: WebAccess) -> Any:
     def respond(question: str, turns: list[Turn], home: str, mode: str, with_state: bool,
-                doc_type: str, body: str, year_from: str, year_to: str, request: gr.Request
-                ) -> Iterator[tuple[Any, ...]]:
+                only: list[str], without: list[str], doc_type: str, body: str, year_from: str,
+                year_to: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         """In LLM mode the text appears as it is written; the checked answer then replaces it."""
         previous = turns[-1].searched if turns else None
         answer: Answer | None = None
         try:
             for item in stream_as(service, access, request, question, previous,
                                   _filters(doc_type, body, year_from, year_to),
-                                  "" if home == NO_HOME else home, mode, with_state=with_state):
+                                  "" if home == NO_HOME else home, mode,
+                                  scope=Scope(with_state, only or [], without or [])):
                 if isinstance(item, Answer):
                     answer = item
                 else:
@@ -346,9 +354,10 @@ def _index_view(service: ChatService, access: WebAccess) -> Any:
         years = [ALL, *map(str, choices["year"])]
         return (render.status_markdown(service.status(role), service.llm_status()),
                 _document_rows(service, role),
-                gr.Dropdown(choices=[ALL, *choices["doc_type"]]),
+                gr.Dropdown(choices=[(ALL, ALL), *choices["doc_type_labeled"]]),
                 gr.Dropdown(choices=[(ALL, ALL), *choices["body_grouped"]]),
-                gr.Dropdown(choices=years), gr.Dropdown(choices=years))
+                gr.Dropdown(choices=years), gr.Dropdown(choices=years),
+                gr.Dropdown(choices=choices["documents"]), gr.Dropdown(choices=choices["documents"]))
     return view
 
 

@@ -19,7 +19,7 @@ from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 from assistant.llm.client import LlmUnavailable
 from assistant.ui.document_view import add_document_view
 from assistant.ui.guard import NotSignedIn, RateLimited, WebAccess
-from assistant.ui.service import ChatService
+from assistant.ui.service import ChatService, Scope
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def ask_as(service: ChatService, access: WebAccess, request: Any, question: str,
 
 def stream_as(service: ChatService, access: WebAccess, request: Any, question: str,
               previous: str | None, filters: Any, home: str | None = None,
-              mode: str | None = None, stream: bool = True, with_state: bool = True
+              mode: str | None = None, stream: bool = True, scope: Scope | None = None
               ) -> Iterator[str | Answer]:
     """As ``ask_as``; in LLM mode the growing raw text first, the checked answer last."""
     identity = access.identify(request)
@@ -119,7 +119,7 @@ def stream_as(service: ChatService, access: WebAccess, request: Any, question: s
     if mode not in (None, *ANSWER_MODES):
         raise InvalidFilter(f"„modus“ bitte als {' oder '.join(ANSWER_MODES)} angeben.")
     for item in service.answer_stream(question, previous, filters, home, identity.role, mode,
-                                      stream, with_state):
+                                      stream, scope):
         yield item
     assert isinstance(item, Answer)
     access.audit.record("frage", identity.name, rolle=identity.role, frage=item.question,

@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,10 @@ from assistant.records import ChunkRecord
 from assistant.ui.uploads import accept_upload, check_upload
 
 log = logging.getLogger(__name__)
+# The types as people in a council look for them (the index keeps the short names).
+TYPE_LABELS = {"Vorlage": "Antwort/Bericht der Verwaltung (Vorlage)",
+               "Anfrage": "Anfrage (Fragen an die Verwaltung)",
+               "Antrag": "Antrag (Beschlussvorschlag)", "Niederschrift": "Niederschrift (Protokoll)"}
 
 
 @dataclass
@@ -47,6 +51,14 @@ class Document:
     source: str
     path: Path
     root: Path  # its corpus folder: the document route serves nothing outside it
+
+
+@dataclass
+class Scope:
+    """Which documents a chat question may draw on, beyond the filters."""
+    with_state: bool = True  # a municipality filter keeps the state's texts (they hold for it)
+    only: list[str] = field(default_factory=list)  # these files only (``source``)
+    without: list[str] = field(default_factory=list)  # never these files
 
 
 @dataclass
@@ -112,12 +124,11 @@ class ChatService:
 
     def answer_stream(self, question: str, previous: str | None, filters: dict[str, Any],
                       home: str | None = None, role: str = "oeffentlich", mode: str | None = None,
-                      stream: bool = True, with_state: bool = True) -> Iterator[str | Answer]:
-        """As ``ask``; in LLM mode the raw text as it grows comes first, the checked answer last.
-        ``with_state``: a municipality filter keeps the state's texts (they hold for it too)."""
+                      stream: bool = True, scope: Scope | None = None) -> Iterator[str | Answer]:
+        """As ``ask``; in LLM mode the raw text as it grows comes first, the checked answer last."""
         assistant = self.assistant
         question = resolve(assistant.check_question(question), previous)
-        chosen, program = self._with_state_texts(parse_filters(filters), with_state)
+        chosen, program = self._scoped(parse_filters(filters), scope or Scope())
         options: dict[str, Any] = {"filters": chosen, "exclude": program, "home": home,
                                    "role": role}
         if answer_mode(self.settings, mode) == "extractive":
@@ -127,15 +138,21 @@ class ChatService:
         else:
             yield from self.llm.stream(assistant, question, stream=stream, **options)
 
-    def _with_state_texts(self, filters: dict[str, Any], with_state: bool
-                          ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """(the user's filters, the program's): "Kreis Kleve" becomes Kleve or any state body."""
+    def _scoped(self, filters: dict[str, Any], scope: Scope
+                ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(the user's filters, the program's): "Kreis Kleve" becomes Kleve or any state body;
+        the file choices become allow- and deny-lists."""
+        program: dict[str, Any] = {}
+        if scope.only:
+            program["source_in"] = list(scope.only)
+        if scope.without:
+            program["source_not"] = list(scope.without)
         body = filters.get("body")
-        if not with_state or not body or is_state_level(body):
-            return filters, {}
+        if not scope.with_state or not body or is_state_level(body):
+            return filters, program
         state = [b for b in self.filter_choices("admin")["body"] if is_state_level(b)]
         rest = {k: v for k, v in filters.items() if k != "body"}
-        return rest, {"body_in": [body, *state]}
+        return rest, {**program, "body_in": [body, *state]}
 
     def llm_status(self) -> str:
         """One line for the status: which LLM answers and whether it is reachable ("" if none)."""
@@ -177,13 +194,16 @@ class ChatService:
         records = [r for r in self.assistant.records if sees(role, r.visibility)]
         bodies = sorted({r.body for r in records if r.body})
         order = ("Land", "Kreis", "Stadt / Gemeinde")
+        types = sorted({r.doc_type for r in records if r.doc_type})
         return {
-            "doc_type": sorted({r.doc_type for r in records if r.doc_type}),
+            "doc_type": types,
+            "doc_type_labeled": [(TYPE_LABELS.get(t, t), t) for t in types],
             "body": bodies,
             # (label, value) for the chat's list: the state first, then Kreise, then towns.
             "body_grouped": [(f"{level_of(b)}: {b}", b)
                              for b in sorted(bodies, key=lambda b: (order.index(level_of(b)), b))],
             "year": sorted({r.year for r in records if r.year}),
+            "documents": [(f"{d.title} ({d.source})", d.source) for d in self.documents(role)],
         }
 
     def inquiry_documents(self, role: str = "oeffentlich") -> list[Document]:

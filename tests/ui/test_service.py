@@ -7,7 +7,7 @@ import pytest
 from assistant.config import Settings
 from assistant.ingest.pipeline import ingest
 from assistant.ui import render
-from assistant.ui.service import ChatService
+from assistant.ui.service import ChatService, Scope
 from tests.files import write_pdf
 
 
@@ -136,7 +136,9 @@ def test_serve_from_another_folder_keeps_the_recorded_corpus(seeds_dir: Path, tm
     assert len(ChatService(settings).documents()) == 6  # the refusal changed nothing
 
 
-def test_a_municipality_filter_keeps_the_state_texts_unless_excluded(tmp_path: Path) -> None:
+def test_state_texts_file_scope_and_type_names(tmp_path: Path) -> None:
+    """A municipality filter keeps the state's texts unless excluded; "only" and "without"
+    files; the types named as people in a council look for them."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "handlungskonzept.txt").write_text(
@@ -153,5 +155,13 @@ def test_a_municipality_filter_keeps_the_state_texts_unless_excluded(tmp_path: P
     question = "Was macht die Lenkungsgruppe?"
     kept = service.ask(question, None, {"body": "Kreis Kleve"})
     assert {p.body for p in kept.passages} == {"Kreis Kleve", "Land Nordrhein-Westfalen"}
-    *_, only = service.answer_stream(question, None, {"body": "Kreis Kleve"}, with_state=False)
+    *_, only = service.answer_stream(question, None, {"body": "Kreis Kleve"},
+                                     scope=Scope(with_state=False))
     assert {p.body for p in only.passages} == {"Kreis Kleve"}  # type: ignore[union-attr]
+    *_, scoped = service.answer_stream(question, None, {}, scope=Scope(only=["kleve_vorlage.txt"]))
+    assert {p.source for p in scoped.passages} == {"kleve_vorlage.txt"}  # type: ignore[union-attr]
+    *_, other = service.answer_stream(question, None, {},
+                                      scope=Scope(without=["kleve_vorlage.txt"]))
+    assert {p.source for p in other.passages} == {"handlungskonzept.txt"}  # type: ignore[union-attr]
+    assert ("Antwort/Bericht der Verwaltung (Vorlage)", "Vorlage") in \
+        service.filter_choices()["doc_type_labeled"]
