@@ -120,7 +120,7 @@ class LlmAnswerer:
 def _content(response: Any) -> str:
     content = response.message.content
     if not isinstance(content, str):
-        raise LlmFailed("llm-unlesbar", "Die Antwort des Sprachmodells war unlesbar")
+        raise LlmFailed("llm-unlesbar", f"Die Antwort des Sprachmodells war unlesbar – {EXTRACTIVE}.")
     return content
 
 

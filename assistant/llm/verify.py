@@ -14,6 +14,7 @@ Both thresholds come from ``evals/calibrate_llm.py`` on the tuned and dev sets.
 
 import itertools
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -122,6 +123,7 @@ class Verifier:
         self.meaning = meaning
         self.analyzer = analyzer
         self.policy = policy
+        self._lock = threading.Lock()  # the chat answers concurrently; the vector cache is shared
 
     def verify(self, text: str, passages: Sequence[Passage], question: str = "") -> Verdict:
         by_n = {p.n: p for p in passages}
@@ -183,7 +185,8 @@ class Verifier:
         tokens = set(self._tokens(text))
         shortlist = sorted(spans, key=lambda span: -len(tokens & set(self._tokens(span[1]))))
         shortlist = shortlist[:self.policy.semantic_candidates]
-        similarity = self.meaning.similarities(text, [s for _, s in shortlist])
+        with self._lock:
+            similarity = self.meaning.similarities(text, [s for _, s in shortlist])
         best = int(similarity.argmax())
         return float(similarity[best]), shortlist[best]
 
