@@ -161,8 +161,8 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
             gr.Markdown("### Rückmeldung")
             comment = gr.Textbox(label="Kommentar zur letzten Antwort (freiwillig)", lines=2,
                                  max_length=2000, elem_id="kommentar",
-                                 info="👍 / 👎 unter einer Antwort bewerten sie; ein Kommentar "
-                                      "geht mit „Kommentar senden“ an die Betreuer.")
+                                 info="Mit 👍 / 👎 unter einer Antwort bewerten Sie sie; ein "
+                                      "Kommentar geht mit „Kommentar senden“ an die Betreuer.")
             send_comment = gr.Button("Kommentar senden", elem_id="kommentar-knopf", size="sm")
             thanks = gr.Markdown(elem_id="rueckmeldung-meldung")
     filters = [doc_type, body, year_from, year_to]
