@@ -225,7 +225,8 @@ class ChatService:
         searchable; one the ingest cannot read is moved to quarantine and named with its reason."""
         with self._write_lock:
             indexed = self.assistant.manifest.files.values()
-            known = {e.sha256 for e in indexed if e.sha256 and e.chunk_ids}  # hashed at ingest
+            # Hashed at ingest; the same content is refused, also twice in one upload.
+            known = {e.sha256: e.source for e in indexed if e.sha256 and e.chunk_ids}
             stored: dict[Path, str] = {}  # stored path → the name the user uploaded
             rejected: dict[str, str] = {}
             for file in files:

@@ -71,18 +71,23 @@ def check_upload(path: Path, settings: Settings, name: str = "") -> str:
     return kind
 
 
-def accept_upload(upload: Path, settings: Settings, known_hashes: set[str]) -> UploadOutcome:
-    """Check ``upload`` and copy it into the upload folder (never over an existing file)."""
+def accept_upload(upload: Path, settings: Settings, known: dict[str, str]) -> UploadOutcome:
+    """Check ``upload`` and copy it into the upload folder (never over an existing file).
+    ``known``: content hash → file name of what is indexed (or was just accepted); the same
+    content under any name is refused with the name it already has. Accepted files join it."""
     name = safe_name(upload.name)
     try:
         check_upload(upload, settings, name)
     except DocumentError as err:
         return UploadOutcome(error=str(err))
-    if hashlib.sha256(upload.read_bytes()).hexdigest() in known_hashes:
-        return UploadOutcome(error="Dieses Dokument ist bereits im Index.")
+    digest = hashlib.sha256(upload.read_bytes()).hexdigest()
+    if digest in known:
+        return UploadOutcome(error=f"Dieses Dokument ist bereits im Index (als „{known[digest]}“) "
+                                   "– es wurde nicht noch einmal aufgenommen.")
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
     target = free_path(settings.upload_dir / name)
     shutil.copyfile(upload, target)
+    known[digest] = target.name
     return UploadOutcome(stored=target)
 
 

@@ -48,7 +48,7 @@ def test_good_file_is_stored_without_overwriting(tmp_path: Path) -> None:
     existing = settings.upload_dir / "v.pdf"
     existing.parent.mkdir(parents=True)
     existing.write_bytes(b"anderes Dokument")
-    outcome = accept_upload(first, settings, known_hashes=set())
+    outcome = accept_upload(first, settings, known={})
     assert not outcome.error and outcome.stored == settings.upload_dir / "v-2.pdf"
     assert existing.read_bytes() == b"anderes Dokument"
 
@@ -58,11 +58,13 @@ def test_duplicate_and_rejected_files_are_not_stored(tmp_path: Path) -> None:
 
     settings = Settings(upload_dir=tmp_path / "up")
     doc = write_docx(tmp_path / "d.docx", "Titel", ["Inhalt"])
-    known = {hashlib.sha256(doc.read_bytes()).hexdigest()}
-    assert "bereits im Index" in accept_upload(doc, settings, known).error
+    known = {hashlib.sha256(doc.read_bytes()).hexdigest(): "rat/antwort.docx"}
+    assert accept_upload(doc, settings, known).error == (
+        "Dieses Dokument ist bereits im Index (als „rat/antwort.docx“) – es wurde nicht noch "
+        "einmal aufgenommen.")
     bad = tmp_path / "b.docx"
     bad.write_bytes(b"PK\x03\x04 kein zip")
-    assert accept_upload(bad, settings, set()).error
+    assert accept_upload(bad, settings, {}).error
     assert not settings.upload_dir.exists() or not any(settings.upload_dir.iterdir())
 
 
@@ -71,3 +73,14 @@ def test_duplicate_and_rejected_files_are_not_stored(tmp_path: Path) -> None:
 def test_stored_names_are_never_ignored_by_the_scan(name: str) -> None:
     stored = safe_name(name)
     assert not ignored_name(stored) and "/" not in stored and stored
+
+
+def test_the_same_file_twice_in_one_upload_is_taken_once(tmp_path: Path) -> None:
+    settings = Settings(upload_dir=tmp_path / "up")
+    first = write_docx(tmp_path / "antwort.docx", "Antwort", ["Inhalt der Antwort."])
+    copy = tmp_path / "kopie.docx"
+    copy.write_bytes(first.read_bytes())
+    known: dict[str, str] = {}
+    assert accept_upload(first, settings, known).stored is not None
+    assert "bereits im Index (als „antwort.docx“)" in accept_upload(copy, settings, known).error
+    assert [p.name for p in settings.upload_dir.iterdir()] == ["antwort.docx"]
