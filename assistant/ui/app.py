@@ -23,7 +23,8 @@ from assistant.ui.uploads import ACCEPTED
 ALL = "Alle"
 MODES = [("Sprachmodell (jeder Satz geprüft)", "llm"), ("Wörtliche Zitate", "extractive")]
 NO_HOME = "– keine –"  # no home municipality: "unsere Stadt" is answered per municipality
-DOC_COLUMNS = ["Titel", "Kommune / Gremium", "Datum", "Typ", "Passagen", "Datei"]
+# "Ansehen": the document as the index cut it, passage by passage (the chunk preview).
+DOC_COLUMNS = ["Titel", "Kommune / Gremium", "Datum", "Typ", "Passagen", "Datei", "Ansehen"]
 EXAMPLES = ["Wer ist Mitglied der Lenkungsgruppe?",
             "Wie viel Geld stand 2022 im Landeshaushalt für KIM bereit?",
             "Welche Bausteine hat KIM?",
@@ -309,8 +310,10 @@ def _documents_tab(service: ChatService, access: WebAccess, status: gr.Markdown,
     gr.Markdown("Diese Dokumente durchsucht der Assistent für Sie (so weit Ihre Rolle sie sehen "
                 "darf). Die Verwaltung kann hier neue Dokumente (PDF, DOCX, TXT, HTML) hinzufügen; "
                 "sie werden geprüft und sofort indexiert.")
-    table = gr.Dataframe(_document_rows(service, "oeffentlich"), headers=DOC_COLUMNS, interactive=False,
-                         label="Indexierte Dokumente", elem_id="dokumente", wrap=True)
+    table = gr.Dataframe(_document_rows(service, "oeffentlich"), headers=DOC_COLUMNS,
+                         interactive=False, label="Indexierte Dokumente", elem_id="dokumente",
+                         wrap=True, datatype=["str", "str", "str", "str", "number", "str",
+                                              "markdown"])
     # Shown on load to roles that may upload; the gatekeeper refuses the others' uploads anyway.
     files = gr.File(label="Dokumente hochladen", file_count="multiple", type="filepath",
                     file_types=sorted(ACCEPTED), elem_id="hochladen", visible=False)
@@ -390,7 +393,8 @@ def discard_uploads(paths: list[str]) -> None:
 
 
 def _document_rows(service: ChatService, role: str) -> list[list[Any]]:
-    return [[d.title, d.body, render.german_date(d.date), d.doc_type, d.passages, d.source]
+    return [[d.title, d.body, render.german_date(d.date), d.doc_type, d.passages, d.source,
+             f"[Text und Passagen](/dokument/{d.doc_id}/text)"]
             for d in service.documents(role)]
 
 

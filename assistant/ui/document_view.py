@@ -28,6 +28,7 @@ section { padding: 0.6em 0.8em; margin: 0.4em 0; border-left: 4px solid transpar
 section.zitiert { border-left-color: #4b5563; background: #f3f4f6; scroll-margin-top: 1rem; }
 mark { background: #fff3a3; padding: 0 2px; }
 .hinweis { color: #4b5563; font-size: 0.95rem; }
+.kopf { color: #4b5563; font-size: 0.85rem; margin: 0 0 0.3em; }
 """
 
 
@@ -71,13 +72,16 @@ def add_document_view(app: fastapi.FastAPI, service: ChatService, access: WebAcc
 def view_html(doc_id: str, document: Document, records: list[ChunkRecord], cited: str,
               start: int = 0, end: int = 0) -> str:
     sections = []
-    for record in records:
+    for number, record in enumerate(records, start=1):
+        # Each passage headed by its number and size: how the index cut the document.
+        head = (f'<p class="kopf">Passage {number} von {len(records)} · '
+                f"{len(record.text.split())} Wörter</p>")
         if record.id == cited:
             quote = record.text[start:end] if 0 <= start < end <= len(record.text) else ""
-            sections.append(f'<section id="stelle" class="zitiert">'
+            sections.append(f'<section id="stelle" class="zitiert">{head}'
                             f"{highlight(record.text, [quote] if quote else [])}</section>")
         else:
-            sections.append(f"<section>{highlight(record.text, [])}</section>")
+            sections.append(f"<section>{head}{highlight(record.text, [])}</section>")
     about = describe(Passage(n=0, chunk_id="", source=document.source, title=document.title,
                              page=0, text="", score=0, body=document.body, date=document.date,
                              doc_type=document.doc_type))

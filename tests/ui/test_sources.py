@@ -81,6 +81,9 @@ def test_a_citation_opens_its_source_at_the_marked_sentence(chat: ChatPage) -> N
     top = source.evaluate("document.querySelector('#stelle mark').getBoundingClientRect().top")
     assert 0 <= top < source.viewport_size["height"], "the marked sentence is on screen"
     assert "---" not in source.locator("main").inner_text()  # no front matter, no raw markup
+    # The view doubles as the chunk preview: every passage headed by its number and size.
+    heads = source.locator("section .kopf").all_inner_texts()
+    assert len(heads) > 1 and heads[0].startswith(f"Passage 1 von {len(heads)} · ")
 
 
 def test_the_source_card_keeps_numbers_and_link_underscores(chat: ChatPage) -> None:
@@ -188,3 +191,11 @@ def test_the_question_field_is_on_the_first_screen(chat: ChatPage, screenshot_di
     if chat.page.viewport_size["width"] < 500:
         chat.page.screenshot(path=str(screenshot_dir / "telefon.png"))
     assert bottom <= chat.page.viewport_size["height"], f"field ends at {bottom:.0f} px"
+
+
+def test_the_documents_tab_shows_how_a_document_was_cut(chat: ChatPage) -> None:
+    chat.page.get_by_role("tab", name="Dokumente").click()
+    link = chat.page.locator("#dokumente").get_by_role("link", name="Text und Passagen").first
+    link.wait_for(state="attached", timeout=30_000)  # the rows arrive with the page load
+    href = link.get_attribute("href")
+    assert href and href.startswith("/dokument/") and href.endswith("/text")
