@@ -266,7 +266,7 @@ def _turn_of_message(turns: list[Turn], index: Any) -> Turn | None:
     position = index[0] if isinstance(index, (list, tuple)) else index
     seen = 0
     for turn in turns:
-        size = 2 + bool(turn.answer.citations if not turn.answer.abstained else turn.answer.passages)
+        size = 2 + bool(render.shown_sources(turn.answer))
         if position < seen + size:
             return turn
         seen += size

@@ -7,7 +7,6 @@ keeps its own viewer at the cited page. The page runs no script at all.
 """
 
 import html
-import re
 from urllib.parse import urlencode
 
 import fastapi
@@ -16,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from assistant.answer.models import Passage
 from assistant.records import ChunkRecord
 from assistant.ui.guard import WebAccess
-from assistant.ui.render import describe, highlight
+from assistant.ui.render import describe, highlight, quote_span
 from assistant.ui.service import ChatService, Document
 
 _CSS = """
@@ -41,16 +40,11 @@ def text_view_link(doc_id: str, passage: Passage) -> str:
     """The view at ``passage``, its first quoted sentence given by position: no document text
     travels in the address (nor into logs, nor looks like a link to wherever it names)."""
     query = {"stelle": passage.chunk_id}
-    span = _span_of(passage.quotes[0], passage.text) if passage.quotes else None
+    span = quote_span(passage.quotes[0], passage.text) if passage.quotes else None
     if span:
         query.update(von=str(span[0]), bis=str(span[1]))
     return f"/dokument/{doc_id}/text?{urlencode(query)}#stelle"
 
-
-def _span_of(quote: str, text: str) -> tuple[int, int] | None:
-    words = quote.split()
-    match = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
-    return (match.start(), match.end()) if match else None
 
 
 def add_document_view(app: fastapi.FastAPI, service: ChatService, access: WebAccess) -> None:

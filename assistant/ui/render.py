@@ -108,9 +108,13 @@ def closest(answer: Answer) -> list[Passage]:
     return answer.passages[:3]
 
 
+def shown_sources(answer: Answer) -> list[Passage]:
+    """The passages shown under an answer: its citations, or the closest ones when it abstains."""
+    return closest(answer) if answer.abstained else answer.citations
+
+
 def sources_markdown(answer: Answer, link: DocLink) -> str:
-    passages = closest(answer) if answer.abstained else answer.citations
-    return "\n\n".join(_source_block(p, link) for p in passages)
+    return "\n\n".join(_source_block(p, link) for p in shown_sources(answer))
 
 
 def _source_block(passage: Passage, link: DocLink) -> str:
@@ -127,8 +131,7 @@ def _source_block(passage: Passage, link: DocLink) -> str:
 def excerpt(text: str, quotes: Sequence[str], lead: int = 200) -> str:
     """The passage from shortly before its first quoted sentence: a quote deep in a passage would
     otherwise sit below the letterhead, out of sight."""
-    starts = [m.start() for q in quotes if q.split()
-              for m in [re.search(r"\s+".join(map(re.escape, q.split())), text)] if m]
+    starts = [span[0] for span in (quote_span(q, text) for q in quotes) if span]
     if not starts or min(starts) <= lead * 2:
         return text
     cut = min(starts) - lead
@@ -136,6 +139,13 @@ def excerpt(text: str, quotes: Sequence[str], lead: int = 200) -> str:
     if boundary < cut - lead:  # no line or sentence end close by: start at a word
         boundary = text.rfind(" ", 0, cut)
     return "… " + text[boundary + 1:].lstrip()
+
+
+def quote_span(quote: str, text: str) -> tuple[int, int] | None:
+    """Where ``quote`` stands in ``text`` (white space may differ), or None."""
+    words = quote.split()
+    match = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
+    return (match.start(), match.end()) if match else None
 
 
 def describe(passage: Passage) -> str:

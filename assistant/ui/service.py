@@ -150,7 +150,7 @@ class ChatService:
         body = filters.get("body")
         if not scope.with_state or not body or is_state_level(body):
             return filters, program
-        state = [b for b in self.filter_choices("admin")["body"] if is_state_level(b)]
+        state = sorted({d.body for d in self._documents if is_state_level(d.body)})
         rest = {k: v for k, v in filters.items() if k != "body"}
         return rest, {**program, "body_in": [body, *state]}
 
