@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     users_file: Path = Path("zugang/benutzer.toml")
     audit_file: Path = Path("zugang/audit.jsonl")
     feedback_file: Path = Path("zugang/rueckmeldungen.jsonl")  # „hilfreich“ in the chat
+    # Chat conversations (kept across a reload) and answers frozen to share, each for this many days.
+    saved_dir: Path = Path("zugang/gespeichert")
+    saved_days: int = Field(default=90, ge=1)
     # Host names the chat answers to besides localhost, e.g. ["kim.kreis-kleve.intern"].
     allowed_hosts: list[str] = Field(default_factory=list)
     # Reverse proxies whose X-Forwarded-User / X-Forwarded-Groups are believed (IPs or networks).

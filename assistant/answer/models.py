@@ -1,6 +1,6 @@
 """The answer as the CLI, the UI and the evaluation see it (the `ask --json` contract)."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from assistant.records import ChunkRecord
@@ -66,3 +66,19 @@ class Answer:
             if not data[optional]:
                 del data[optional]
         return data
+
+
+def answer_from_json(data: dict[str, Any]) -> Answer:
+    """An answer as ``to_json`` wrote it (e.g. a kept conversation); keys it does not know are
+    dropped, so a file written by a newer version still reads."""
+    def passage(item: dict[str, Any]) -> Passage:
+        return Passage(**{k: v for k, v in item.items() if k in _PASSAGE_FIELDS})
+
+    known = {k: v for k, v in data.items() if k in _ANSWER_FIELDS}
+    known["citations"] = [passage(p) for p in data.get("citations", [])]
+    known["passages"] = [passage(p) for p in data.get("passages", [])]
+    return Answer(**known)
+
+
+_PASSAGE_FIELDS = {f.name for f in fields(Passage)}
+_ANSWER_FIELDS = {f.name for f in fields(Answer)}

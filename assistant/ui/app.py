@@ -1,5 +1,6 @@
 """The Gradio chat: question, answer with [n], a „Quellen“ block per answer, filters, documents."""
 
+import logging
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,11 +16,13 @@ from assistant.ui import render
 from assistant.ui.document_view import text_view_link, uses_text_view
 from assistant.ui.draft_tab import draft_tab
 from assistant.ui.guard import WebAccess
+from assistant.ui.page import COPY_JS
 from assistant.ui.render import Turn
 from assistant.ui.routes import ask_as, stream_as
 from assistant.ui.service import ChatService, Scope
 from assistant.ui.uploads import ACCEPTED
 
+log = logging.getLogger(__name__)
 ALL = "Alle"
 MODES = [("Sprachmodell (jeder Satz geprüft)", "llm"), ("Wörtliche Zitate", "extractive")]
 NO_HOME = "– keine –"  # no home municipality: "unsere Stadt" is answered per municipality
@@ -29,50 +32,6 @@ EXAMPLES = ["Wer ist Mitglied der Lenkungsgruppe?",
             "Wie viel Geld stand 2022 im Landeshaushalt für KIM bereit?",
             "Welche Bausteine hat KIM?",
             "Welche Fragen stellen die Grünen im Kreis Kleve?"]
-# The Clipboard API exists only on https and localhost; on a plain-http intranet address the text
-# is copied through a hidden selection instead, and the user is told what happened either way.
-COPY_JS = """async (text) => {
-  const say = (message) => {
-    const box = document.querySelector("#kopieren-meldung");
-    if (box) box.textContent = message;
-  };
-  if (!text) { say("Noch keine Antwort zum Kopieren."); return; }
-  if (navigator.clipboard && window.isSecureContext) {
-    try { await navigator.clipboard.writeText(text); say("✓ Kopiert – mit Strg+V einfügen."); return; }
-    catch (error) { /* fall through to the selection */ }
-  }
-  const area = document.createElement("textarea");
-  area.value = text;
-  area.setAttribute("readonly", "");
-  area.style.position = "fixed";
-  area.style.opacity = "0";
-  document.body.appendChild(area);
-  area.select();
-  let copied = false;
-  try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
-  area.remove();
-  say(copied ? "✓ Kopiert – mit Strg+V einfügen."
-             : "Der Browser erlaubt hier kein Kopieren – bitte den Text oben markieren und mit " +
-               "Strg+C kopieren, oder „Gespräch als Markdown herunterladen“ nutzen.");
-}"""
-CSS = """
-#status { font-size: 0.95rem; }
-mark { background: #fff3a3; color: #1a1a1a; padding: 0 2px; }
-blockquote { border-left: 4px solid #4b5563; margin: 0.3em 0 0.8em; padding-left: 0.8em; }
-/* The question field must be on the first screen, on a laptop and on a phone, not under an
-   empty 560 px chat. */
-#gespraech { height: clamp(240px, calc(100vh - 370px), 560px) !important; }
-@media (max-width: 640px) {
-  #gespraech { height: 30vh !important; min-height: 200px; }
-  h1 { font-size: 1.4rem !important; }
-}
-/* The passage is the evidence: as large as the answer it backs. */
-#gespraech blockquote { font-size: 1rem; line-height: 1.5; }
-/* Gradio dims "thought" blocks; sources are evidence and must stay fully readable. */
-#gespraech .thought-group .message-content { opacity: 1; }
-"""
-
-
 def build_app(service: ChatService, access: WebAccess) -> gr.Blocks:
     """What is built here is the same for everyone (public documents only); each page load then
     fills in what the signed-in role may see and do."""
@@ -80,8 +39,10 @@ def build_app(service: ChatService, access: WebAccess) -> gr.Blocks:
         gr.Markdown("# KIM-Assistent\nFragen zum Kommunalen Integrationsmanagement (KIM) in NRW – "
                     "beantwortet aus den vorliegenden Dokumenten, jede Aussage mit Quelle.")
         who = gr.HTML(elem_id="angemeldet")
-        status = gr.Markdown(render.status_markdown(service.status("oeffentlich")),
-                             elem_id="status")
+        status = gr.Markdown(render.status_line(service.status("oeffentlich")), elem_id="status")
+        with gr.Accordion("Info: wie der Assistent sucht", open=False, elem_id="info"):
+            info = gr.Markdown(render.status_details(service.status("oeffentlich")),
+                               elem_id="status-info")
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
@@ -89,11 +50,12 @@ def build_app(service: ChatService, access: WebAccess) -> gr.Blocks:
             with gr.Tab("Anfrage beantworten", id="anfrage", visible=False) as drafting_tab:
                 drafting = draft_tab(service, access, service.filter_choices()["body"])
             with gr.Tab("Dokumente", id="dokumente"):
-                documents = _documents_tab(service, access, status, chat["filters"])
+                documents = _documents_tab(service, access, [status, info], chat["filters"])
         # Every page load shows the index as it is now (uploads change it while the app runs),
         # as far as the user's role may see it.
         demo.load(_index_view(service, access), None,
-                  [status, documents["table"], *chat["filters"]], api_visibility="private")
+                  [status, info, documents["table"], *chat["filters"]], api_visibility="private")
+        demo.load(_restore(service, access), None, chat["kept"], api_visibility="private")
         demo.load(_role_view(access), None,
                   [who, drafting_tab, *documents["upload"]], api_visibility="private")
         demo.load(drafting["refresh"], None, drafting["indexed"], api_visibility="private")
@@ -159,6 +121,7 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
             export = gr.DownloadButton("Gespräch als Markdown herunterladen", value=None,
                                        elem_id="export", interactive=False)
             new_chat = gr.Button("Neues Gespräch", elem_id="neu")
+            kept_link = gr.HTML(elem_id="gespraech-adresse")
             gr.Markdown("### Rückmeldung")
             comment = gr.Textbox(label="Kommentar zur letzten Antwort (freiwillig)", lines=2,
                                  max_length=2000, elem_id="kommentar",
@@ -168,6 +131,7 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
             thanks = gr.Markdown(elem_id="rueckmeldung-meldung")
     filters = [doc_type, body, year_from, year_to]
     asked = gr.State("")  # the question being answered, given back when the answer is stopped
+    kept = gr.State("")  # the id the conversation is kept under ("" until the first answer)
 
     def begin(text: str, chosen: str) -> tuple[Any, ...]:
         return text, gr.Button(visible=chosen == "llm")
@@ -175,8 +139,9 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
     started = question.submit(begin, [question, mode], [asked, stop], queue=False,
                               api_visibility="private")
     answering = started.then(_respond(service, access),
-                             [question, turns, home, mode, with_state, only, without, *filters],
-                             [chatbot, turns, question, copy_text, export],
+                             [question, turns, kept, home, mode, with_state, only, without,
+                              *filters],
+                             [chatbot, turns, question, copy_text, export, kept, kept_link],
                              api_visibility="private")
     answering.then(lambda: gr.Button(visible=False), None, stop, queue=False,
                    api_visibility="private")
@@ -193,20 +158,23 @@ def _chat_tab(service: ChatService, access: WebAccess, turns: gr.State) -> dict[
                 api_visibility="private")
     copy.click(None, copy_text, None, js=COPY_JS)
     def forget() -> tuple[Any, ...]:
-        return [], [], "", gr.DownloadButton(value=None, interactive=False)
+        return ([], [], "", gr.DownloadButton(value=None, interactive=False), "",
+                render.kept_html("", ""))
 
-    new_chat.click(forget, None, [chatbot, turns, copy_text, export], api_visibility="private")
+    forgotten = [chatbot, turns, copy_text, export, kept, kept_link]
+    new_chat.click(forget, None, forgotten, api_visibility="private")
     chatbot.like(_rated(service, access), turns, thanks, api_visibility="private")
     send_comment.click(_commented(service, access), [turns, comment], [thanks, comment],
                        api_visibility="private")
     # The chat's own bin icon empties the display; the memory for follow-ups must go with it.
-    chatbot.clear(forget, None, [chatbot, turns, copy_text, export], api_visibility="private")
-    # What the page load refreshes for the user's role: the filter choices and the files.
-    return {"filters": [*filters, only, without]}
+    chatbot.clear(forget, None, forgotten, api_visibility="private")
+    # What the page load refreshes for the user's role: the filter choices and the files; and
+    # the conversation it brings back.
+    return {"filters": [*filters, only, without], "kept": forgotten}
 
 
 def _respond(service: ChatService, access: WebAccess) -> Any:
-    def respond(question: str, turns: list[Turn], home: str, mode: str, with_state: bool,
+    def respond(question: str, turns: list[Turn], kept: str, home: str, mode: str, with_state: bool,
                 only: list[str], without: list[str], doc_type: str, body: str, year_from: str,
                 year_to: str, request: gr.Request) -> Iterator[tuple[Any, ...]]:
         """In LLM mode the text appears as it is written; the checked answer then replaces it."""
@@ -222,16 +190,53 @@ def _respond(service: ChatService, access: WebAccess) -> Any:
                 else:
                     pending = [gr.ChatMessage(role="user", content=question),
                                gr.ChatMessage(role="assistant", content=render.pending_markdown(item))]
-                    yield (_messages(service, turns) + pending, gr.skip(), "", gr.skip(), gr.skip())
+                    yield (_messages(service, turns) + pending, gr.skip(), "", *[gr.skip()] * 4)
         except KimError as err:
             gr.Warning(str(err))
-            yield _messages(service, turns), gr.skip(), question, gr.skip(), gr.skip()
+            yield _messages(service, turns), gr.skip(), question, *[gr.skip()] * 4
             return
         assert answer is not None
         turns = [*turns, Turn(question, answer)]
+        kept, frozen = _keep(service, access, request, kept, turns)
         yield (_messages(service, turns), turns, "", render.plain_text(turns[-1]),
-               gr.DownloadButton(value=_export_file(turns), interactive=True))
+               gr.DownloadButton(value=_export_file(turns), interactive=True), kept,
+               render.kept_html(kept, frozen))
     return respond
+
+
+def _keep(service: ChatService, access: WebAccess, request: gr.Request, kept: str,
+          turns: list[Turn]) -> tuple[str, str]:
+    """Store the conversation for its user (it survives a reload) and freeze its last answer to
+    share; the conversation's id and the frozen answer's."""
+    identity = access.identify(request)
+    kept = kept or service.saved.new_id()
+    try:
+        service.saved.save_conversation(kept, identity.name, identity.role, turns)
+        return kept, service.freeze(turns[-1])
+    except OSError as err:  # a full disk costs the history, not the answer
+        log.warning("Gespräch nicht gespeichert: %s", err)
+        gr.Warning("Das Gespräch konnte nicht gespeichert werden – nach einem Neuladen ist es "
+                   "weg. Bitte die Verwaltung informieren (Speicherplatz?).")
+        return "", ""
+
+
+def _restore(service: ChatService, access: WebAccess) -> Any:
+    def restore(request: gr.Request) -> tuple[Any, ...]:
+        """The conversation the page address names (?gespraech=…), if it is the user's."""
+        wanted = request.query_params.get("gespraech", "")
+        if not wanted:
+            return (*[gr.skip()] * 5, render.kept_html("", ""))
+        try:
+            identity = access.identify(request)
+        except KimError:
+            return (*[gr.skip()] * 5, render.kept_html("", ""))
+        turns = service.saved.load_conversation(wanted, identity.name, identity.role)
+        if not turns:
+            return (*[gr.skip()] * 5, render.kept_html("", "", lost=True))
+        return (_messages(service, turns), turns, render.plain_text(turns[-1]),
+                gr.DownloadButton(value=_export_file(turns), interactive=True), wanted,
+                render.kept_html(wanted, ""))
+    return restore
 
 
 def _rated(service: ChatService, access: WebAccess) -> Any:
@@ -305,7 +310,7 @@ def _export_file(turns: list[Turn]) -> str:
     return str(path)
 
 
-def _documents_tab(service: ChatService, access: WebAccess, status: gr.Markdown,
+def _documents_tab(service: ChatService, access: WebAccess, status: list[gr.Markdown],
                    filters: list[gr.Dropdown]) -> dict[str, Any]:
     gr.Markdown("Diese Dokumente durchsucht der Assistent für Sie (so weit Ihre Rolle sie sehen "
                 "darf). Die Verwaltung kann hier neue Dokumente (PDF, DOCX, TXT, HTML) hinzufügen; "
@@ -326,7 +331,7 @@ def _documents_tab(service: ChatService, access: WebAccess, status: gr.Markdown,
                   progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (Gradio's way)
                   ) -> tuple[Any, ...]:
         if not paths:
-            return ("Bitte zuerst eine Datei auswählen.", gr.skip(), *[gr.skip()] * (2 + len(filters)))
+            return ("Bitte zuerst eine Datei auswählen.", gr.skip(), *[gr.skip()] * (3 + len(filters)))
         try:
             identity = access.identify(request)
             if not can_upload(identity.role):
@@ -343,7 +348,7 @@ def _documents_tab(service: ChatService, access: WebAccess, status: gr.Markdown,
                             aufgenommen=result.accepted, abgelehnt=result.rejected)
         return (render.upload_message(result), None, *index_view(request))
 
-    upload.click(on_upload, files, [message, files, status, table, *filters], concurrency_limit=1,
+    upload.click(on_upload, files, [message, files, *status, table, *filters], concurrency_limit=1,
                  api_visibility="private")
     return {"table": table, "upload": [files, upload]}
 
@@ -355,7 +360,8 @@ def _index_view(service: ChatService, access: WebAccess) -> Any:
         role = _role_of(access, request)
         choices = service.filter_choices(role)
         years = [ALL, *map(str, choices["year"])]
-        return (render.status_markdown(service.status(role), service.llm_status()),
+        status = service.status(role)
+        return (render.status_line(status), render.status_details(status, service.llm_status()),
                 _document_rows(service, role),
                 gr.Dropdown(choices=[(ALL, ALL), *choices["doc_type_labeled"]]),
                 gr.Dropdown(choices=[(ALL, ALL), *choices["body_grouped"]]),

@@ -18,7 +18,7 @@ from assistant.ui.guard import WebAccess
 from assistant.ui.render import describe, highlight, quote_span
 from assistant.ui.service import ChatService, Document
 
-_CSS = """
+PAGE_CSS = """
 body { font: 1.05rem/1.6 system-ui, sans-serif; color: #1a1a1a; max-width: 48rem; margin: 0 auto;
        padding: 1rem; }
 header { border-bottom: 1px solid #ccc; margin-bottom: 1rem; }
@@ -83,7 +83,7 @@ def view_html(doc_id: str, document: Document, records: list[ChunkRecord], cited
     return f"""<!doctype html>
 <html lang="de"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title} – KIM-Assistent</title><style>{_CSS}</style></head>
+<title>{title} – KIM-Assistent</title><style>{PAGE_CSS}</style></head>
 <body><header><h1>{title}</h1><p>{html.escape(about)}</p>
 <p class="hinweis">Der Text, wie der Assistent ihn gelesen hat; die zitierte Stelle ist grau
 hinterlegt, der zitierte Satz gelb. ·

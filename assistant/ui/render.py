@@ -219,14 +219,33 @@ def identity_html(identity: "Identity | None") -> str:
     return f"<p>Angemeldet als <strong>{html.escape(identity.name)}</strong> ({role}){way_out}</p>"
 
 
-def status_markdown(status: Status, llm: str = "") -> str:
-    """The index (and, when one is configured, the LLM: ``llm`` is its status line)."""
-    why = f" – {status.reason}" if status.reason else ""
-    built = german_timestamp(status.built_at)
-    line = (f"**Suche:** {status.search}{_escape_md(why)} · "
-            f"**{status.documents}** Dokumente · **{status.passages}** Passagen · "
-            f"**Index vom** {built}")
-    return f"{line}  \n{_escape_md(llm)}" if llm else line
+def status_line(status: Status) -> str:
+    """What heads the page: how much the assistant knows, and since when, in plain words."""
+    return (f"Der Assistent durchsucht **{status.documents} Dokumente** "
+            f"(Stand: {german_timestamp(status.built_at)}). Details unter „Info“.")
+
+
+def status_details(status: Status, llm: str = "") -> str:
+    """The "Info" element: how questions are searched and answered, and why, in plain words;
+    the technical reason last (``llm``: the LLM's status line, when one is configured)."""
+    if status.retrieval == "lexical":
+        search = ("nur nach Stichwörtern – eine Frage findet vor allem, was mit denselben Wörtern "
+                  "im Dokument steht")
+    else:
+        search = ("nach Stichwörtern und nach Bedeutung – auch anders formulierte Fragen finden "
+                  "ihre Stelle")
+    lines = [f"**Suche:** {search}.",
+             f"**Umfang:** {status.documents} Dokumente, zerlegt in {status.passages} Passagen; "
+             f"Index vom {german_timestamp(status.built_at)}.",
+             f"**Antworten:** {_escape_md(llm)}" if llm else
+             "**Antworten:** wörtliche Zitate aus den Dokumenten, jede mit Quelle [n].",
+             "*Technisch:* `" + (status.search + (f" – {status.reason}" if status.reason
+                                                   else "")).replace("`", "'") + "`"]
+    if status.failed:
+        count = len(status.failed)
+        files = "1 Datei" if count == 1 else f"{count} Dateien"
+        lines.insert(2, f"**Nicht lesbar:** {files} (Gründe: `kim status`).")
+    return "  \n".join(lines)
 
 
 def german_timestamp(iso: str) -> str:
@@ -270,3 +289,20 @@ def upload_message(result: "UploadResult") -> str:
     for name, reason in result.rejected.items():
         lines.append(f"❌ „{name}“ wurde nicht aufgenommen: {reason} Der Index ist unverändert.")
     return "\n\n".join(lines)
+
+
+def kept_html(conversation: str, frozen: str, lost: bool = False) -> str:
+    """The marker that tells the page which conversation to keep (``page.KEEP_HEAD``; empty:
+    none), and the link to the last answer, frozen to pass on."""
+    marker = f'<span data-gespraech="{html.escape(conversation)}" hidden></span>'
+    if lost:
+        note = "Das gespeicherte Gespräch ist nicht mehr verfügbar – ein neues beginnt."
+    elif frozen:
+        note = (f'<a href="/antwort/{html.escape(frozen)}" target="_blank" rel="noopener">'
+                "Link zu dieser Antwort</a> – eingefroren mit ihren Quellen, zum Weitergeben "
+                "oder Ablegen. Das Gespräch bleibt auch nach dem Neuladen der Seite erhalten.")
+    elif conversation:
+        note = "Gespräch wiederhergestellt – es geht hier weiter."
+    else:
+        return marker
+    return f'{marker}<p class="hinweis">{note}</p>'

@@ -17,6 +17,7 @@ from assistant.access.gate import COOKIE
 from assistant.answer.models import ANSWER_MODES, Answer
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 from assistant.llm.client import LlmUnavailable
+from assistant.ui.answer_view import add_answer_view
 from assistant.ui.document_view import add_document_view
 from assistant.ui.guard import NotSignedIn, RateLimited, WebAccess
 from assistant.ui.service import ChatService, Scope
@@ -50,6 +51,7 @@ def add_routes(app: fastapi.FastAPI, service: ChatService, access: WebAccess) ->
     _sign_in_routes(app, access)
     german_errors(app)
     add_document_view(app, service, access)
+    add_answer_view(app, service, access)
 
     @app.get("/dokument/{doc_id}")
     def open_document(doc_id: str, request: fastapi.Request) -> FileResponse:

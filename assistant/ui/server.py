@@ -22,7 +22,8 @@ def create_app(service: ChatService, access: WebAccess | None = None) -> "fastap
     import gradio as gr
     from starlette.routing import Mount
 
-    from assistant.ui.app import CSS, build_app
+    from assistant.ui.app import build_app
+    from assistant.ui.page import CSS, KEEP_HEAD
     from assistant.ui.routes import add_routes, german_errors
 
     access = access or WebAccess(service.settings)
@@ -31,6 +32,7 @@ def create_app(service: ChatService, access: WebAccess | None = None) -> "fastap
     # The page is German whatever the browser's language (screen readers pick the voice by it).
     # No run history: it would keep answers from non-public documents in a shared browser.
     app = gr.mount_gradio_app(app, build_app(service, access), path="", theme=_theme(), css=CSS,
+                              head=KEEP_HEAD,
                               js="() => { document.documentElement.lang = 'de'; }",
                               footer_links=[], show_error=False, run_history=False,
                               max_file_size=int(service.settings.max_file_mb * 1024 * 1024))

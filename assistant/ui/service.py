@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.access.audit import AuditLog
-from assistant.access.roles import sees, visible_to
+from assistant.access.roles import ROLES, sees, visible_to
 from assistant.answer.models import Answer
 from assistant.config import Settings
 from assistant.conversation import resolve
@@ -30,6 +30,8 @@ from assistant.ingest.sandbox import Budget
 from assistant.llm.answer import LlmAnswerer, answer_mode, open_answerer
 from assistant.llm.client import NOT_CONFIGURED, LlmUnavailable, ReachabilityProbe
 from assistant.records import ChunkRecord
+from assistant.ui.render import Turn
+from assistant.ui.saved import SavedStore
 from assistant.ui.uploads import accept_upload, check_upload
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,7 @@ class ChatService:
         self._assistant = Assistant.open(settings)
         self._documents = self._read_documents()
         self.feedback = AuditLog(settings.feedback_file)
+        self.saved = SavedStore(settings.saved_dir, settings.saved_days)
         self.llm: LlmAnswerer | None = None
         self.llm_problem = ""  # why the configured LLM cannot be used, in German
         if settings.llm_enabled:
@@ -186,6 +189,15 @@ class ChatService:
             return None
         records = [r for r in self.assistant.records if _doc_id(r.corpus, r.source) == doc_id]
         return document, sorted(records, key=lambda r: r.position)
+
+    def freeze(self, turn: Turn) -> str:
+        """Keep ``turn`` as it is now (``/antwort/<id>``), for the roles that may see every
+        document it draws on."""
+        doc_ids = {_doc_id(p.corpus, p.source) for p in [*turn.answer.passages,
+                                                        *turn.answer.citations]}
+        roles = [role for role in ROLES
+                 if all(self.document(doc_id, role) is not None for doc_id in doc_ids)]
+        return self.saved.freeze(turn, self.assistant.manifest.built_at, roles)
 
     def doc_id_of(self, corpus: str, source: str) -> str:
         return _doc_id(corpus, source)

@@ -2,6 +2,7 @@
 the real index (hybrid search with the bundled model, Chroma embedded), the drafting and the
 service the chat uses. A leak is a non-public file among the passages or a secret word shown."""
 
+from pathlib import Path
 
 import pytest
 
@@ -9,6 +10,7 @@ from assistant.config import Settings
 from assistant.drafting.inquiry import parse_inquiry
 from assistant.engine import Assistant
 from assistant.ingest.pipeline import ingest
+from assistant.ui.render import Turn
 from assistant.ui.service import ChatService
 from tests.access.corpus import NOT_PUBLIC, QUESTIONS, leaked, write_corpus
 
@@ -102,3 +104,16 @@ def test_a_draft_for_the_public_role_cites_nothing_non_public(settings: Settings
     assert not [s.source for s in public.sources if s.source in NOT_PUBLIC]
     staff = service.draft(inquiry, "Kreis Beispielstadt", role="verwaltung")
     assert {s.source for s in staff.sources} & set(NOT_PUBLIC)
+
+
+def test_a_frozen_answer_opens_only_for_roles_that_see_all_its_sources(
+        settings: Settings, tmp_path: Path) -> None:
+    service = ChatService(settings.model_copy(update={"saved_dir": tmp_path}))
+    question = "Wer wurde für die Stelle im Case Management ausgewählt?"
+    staff = service.ask(question, None, {}, role="verwaltung")
+    assert {p.source for p in staff.passages} & set(NOT_PUBLIC)
+    frozen = service.saved.frozen(service.freeze(Turn(question, staff)))
+    assert frozen is not None and frozen.roles == ["verwaltung", "admin"]
+    public = service.ask(question, None, {}, role="oeffentlich")
+    frozen = service.saved.frozen(service.freeze(Turn(question, public)))
+    assert frozen is not None and "oeffentlich" in frozen.roles

@@ -44,7 +44,8 @@ def chat(app: RunningApp, browser: object, server: FakeLlm) -> Iterator[ChatPage
 def test_the_answer_streams_and_is_replaced_by_its_checked_version(
         chat: ChatPage, screenshot_dir) -> None:
     page = chat.page
-    page.locator("#status").get_by_text(
+    page.get_by_text("Info: wie der Assistent sucht").click()  # the status, in plain words
+    page.locator("#status-info").get_by_text(
         "Sprachmodell test-modell (OpenAI-kompatibler Server): erreichbar").wait_for()
     box = page.get_by_label("Ihre Frage")
     box.fill(QUESTION)

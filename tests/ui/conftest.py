@@ -42,7 +42,8 @@ def start_app(tmp: Path, corpus_dirs: list[Path], timeout: float = 240, host: st
                    KIM_CORPUS_DIRS=json.dumps([str(d) for d in corpus_dirs]), KIM_PORT=str(port),
                    KIM_USERS_FILE=str(tmp / "zugang" / "benutzer.toml"),
                    KIM_AUDIT_FILE=str(tmp / "zugang" / "audit.jsonl"),
-                   KIM_FEEDBACK_FILE=str(tmp / "zugang" / "rueckmeldungen.jsonl"), **settings)
+                   KIM_FEEDBACK_FILE=str(tmp / "zugang" / "rueckmeldungen.jsonl"),
+                   KIM_SAVED_DIR=str(tmp / "zugang" / "gespeichert"), **settings)
     log = open(app.log, "w", encoding="utf-8")  # noqa: SIM115 (closed with the process)
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=log,
                             stderr=subprocess.STDOUT)

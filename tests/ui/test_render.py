@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from assistant.answer.models import ABSTAIN_TEXT, Answer, Passage
+from assistant.engine import Status
 from assistant.ui import render
 from assistant.ui.render import Turn
 
@@ -114,3 +115,16 @@ def test_a_quote_deep_in_a_passage_is_shown_with_little_before_it() -> None:
 def test_no_promise_of_passages_when_there_are_none() -> None:
     answer = Answer(question="?", answer=ABSTAIN_TEXT, abstained=True, retrieval="lexical")
     assert "stehen darunter" not in render.answer_markdown(Turn("?", answer))
+
+
+def test_the_status_heads_the_page_in_plain_words_and_details_wait_under_info() -> None:
+    status = Status(retrieval="lexical", reason="keine Vektoren (kein Modell beim Aufbau)",
+                    model=None, documents=12, passages=80, built_at="2024-03-05T10:00:00+01:00",
+                    failed={"kaputt.pdf": "verschlüsselt"}, skipped={})
+    line = render.status_line(status)
+    assert "**12 Dokumente**" in line and "05.03.2024" in line
+    assert "Vektoren" not in line and "Modell" not in line  # nothing technical up front
+    info = render.status_details(status, "")
+    assert "nur nach Stichwörtern" in info and "80 Passagen" in info
+    assert "1 Datei (" in info and "kaputt.pdf" not in info  # names only via `kim status`
+    assert info.splitlines()[-1].startswith("*Technisch:* `nur Stichwörter – keine Vektoren")

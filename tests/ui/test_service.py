@@ -27,8 +27,11 @@ def test_status_line_names_hybrid_and_the_model(seeds_dir: Path, tmp_path: Path,
     settings = Settings(index_dir=tmp_path / "index", corpus_dirs=[seeds_dir],
                         upload_dir=tmp_path / "uploads", embed_model=str(minilm_path))
     ingest(settings, progress=False)
-    line = render.status_markdown(ChatService(settings).status())
-    assert "Stichwörter + Bedeutung" in line and str(minilm_path) in line and "5** Dokumente" in line
+    status = ChatService(settings).status()
+    assert "**5 Dokumente**" in render.status_line(status)
+    info = render.status_details(status)
+    assert "nach Stichwörtern und nach Bedeutung" in info and "Stichwörter + Bedeutung" in info
+    assert str(minilm_path) in info and "Index vom" in info
 
 
 def test_upload_of_a_pdf_is_searchable_and_links_to_its_page(seeds_dir: Path, tmp_path: Path) -> None:

@@ -199,3 +199,50 @@ def test_the_documents_tab_shows_how_a_document_was_cut(chat: ChatPage) -> None:
     link.wait_for(state="attached", timeout=30_000)  # the rows arrive with the page load
     href = link.get_attribute("href")
     assert href and href.startswith("/dokument/") and href.endswith("/text")
+
+
+def test_the_conversation_survives_a_reload_and_a_new_visit(chat: ChatPage) -> None:
+    chat.ask(QUESTION)
+    answer = chat.last_answer()
+    assert "389" in answer
+    page = chat.page
+    page.wait_for_function("() => new URL(location.href).searchParams.has('gespraech')")
+    page.reload()
+    page.get_by_label("Ihre Frage").wait_for()
+    restored = page.locator('#gespraech [data-testid="bot"]').first
+    restored.wait_for(timeout=20_000)
+    assert chat.last_answer() == answer
+    assert "wiederhergestellt" in page.locator("#gespraech-adresse").inner_text()
+    # A follow-up goes on from the kept question ("Gesucht wurde: …").
+    chat.ask("Und 2022?")
+    assert "Gesucht wurde" in chat.last_answer()
+    # The next visit to the bare address brings it back from the browser's storage.
+    page.goto(page.url.split("?")[0])
+    page.locator('#gespraech [data-testid="bot"]').first.wait_for(timeout=20_000)
+    assert len(page.locator('#gespraech [data-testid="user"]').all()) == 2
+    # "Neues Gespräch" forgets it: a reload then starts empty.
+    page.get_by_role("button", name="Neues Gespräch").click()
+    page.wait_for_function("() => !new URL(location.href).searchParams.has('gespraech')")
+    page.reload()
+    page.get_by_label("Ihre Frage").wait_for()
+    page.wait_for_timeout(1500)
+    assert page.locator('#gespraech [data-testid="bot"]').count() == 0
+
+
+def test_an_answer_frozen_to_share_keeps_its_sources(chat: ChatPage) -> None:
+    chat.ask(QUESTION)
+    link = chat.page.locator("#gespraech-adresse").get_by_role("link", name="Link zu dieser Antwort")
+    with chat.page.context.expect_page() as opened:
+        link.click()
+    frozen = opened.value
+    frozen.wait_for_load_state()
+    assert re.search(r"/antwort/[\w-]{22}$", frozen.url)
+    assert frozen.locator("h1").inner_text() == QUESTION
+    assert "389 Menschen" in frozen.locator("#antwort").inner_text()
+    assert "389 Menschen begleitet" in frozen.locator("mark").first.inner_text()
+    assert "Mitteilungsvorlage XI/2024/0187" in frozen.locator("main").inner_text()
+    assert "eingefroren" in frozen.locator("#eingefroren").inner_text()
+    # An unknown or forged address: the same German "not found", no file read outside the store.
+    for forged in ("AAAAAAAAAAAAAAAAAAAAAA", "..%2F..%2Fbenutzer"):
+        response = frozen.request.get(frozen.url.rsplit("/", 1)[0] + "/" + forged)
+        assert response.status == 404 and "nicht gefunden" in response.text().lower()
