@@ -107,5 +107,10 @@ class Settings(BaseSettings):
         return self.upload_dir.with_name(self.upload_dir.name + "-quarantaene")
 
     @property
+    def removed_dir(self) -> Path:
+        """Uploads removed in the chat: moved here, not deleted; outside the corpus."""
+        return self.upload_dir.with_name(self.upload_dir.name + "-entfernt")
+
+    @property
     def dense_enabled(self) -> bool:
         return self.embed_model.strip().lower() not in {"", "none", "off"}

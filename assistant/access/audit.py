@@ -20,7 +20,7 @@ EVENT_NAMES = {
     "frage": "Frage", "entwurf": "Entwurf", "dokument": "Dokument geöffnet",
     "hochladen": "Hochgeladen", "anmeldung": "Angemeldet", "anmeldung_fehlgeschlagen":
     "Anmeldung fehlgeschlagen", "abgewiesen": "Abgewiesen", "benutzer": "Benutzerverwaltung",
-    "rueckmeldung": "Rückmeldung",
+    "rueckmeldung": "Rückmeldung", "entfernen": "Entfernt",
 }
 
 

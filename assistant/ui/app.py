@@ -14,20 +14,18 @@ from assistant.errors import KimError
 from assistant.feedback import record_feedback
 from assistant.ui import render
 from assistant.ui.document_view import text_view_link, uses_text_view
+from assistant.ui.documents_tab import document_rows, documents_tab, removal_choices, role_of
 from assistant.ui.draft_tab import draft_tab
 from assistant.ui.guard import WebAccess
 from assistant.ui.page import COPY_JS
 from assistant.ui.render import Turn
 from assistant.ui.routes import ask_as, stream_as
 from assistant.ui.service import ChatService, Scope
-from assistant.ui.uploads import ACCEPTED
 
 log = logging.getLogger(__name__)
 ALL = "Alle"
 MODES = [("Sprachmodell (jeder Satz geprüft)", "llm"), ("Wörtliche Zitate", "extractive")]
 NO_HOME = "– keine –"  # no home municipality: "unsere Stadt" is answered per municipality
-# "Ansehen": the document as the index cut it, passage by passage (the chunk preview).
-DOC_COLUMNS = ["Titel", "Kommune / Gremium", "Datum", "Typ", "Passagen", "Datei", "Ansehen"]
 EXAMPLES = ["Wer ist Mitglied der Lenkungsgruppe?",
             "Wie viel Geld stand 2022 im Landeshaushalt für KIM bereit?",
             "Welche Bausteine hat KIM?",
@@ -50,11 +48,13 @@ def build_app(service: ChatService, access: WebAccess) -> gr.Blocks:
             with gr.Tab("Anfrage beantworten", id="anfrage", visible=False) as drafting_tab:
                 drafting = draft_tab(service, access, service.filter_choices()["body"])
             with gr.Tab("Dokumente", id="dokumente"):
-                documents = _documents_tab(service, access, [status, info], chat["filters"])
+                documents = documents_tab(service, access, [status, info], chat["filters"],
+                                          _index_view(service, access))
         # Every page load shows the index as it is now (uploads change it while the app runs),
         # as far as the user's role may see it.
         demo.load(_index_view(service, access), None,
-                  [status, info, documents["table"], *chat["filters"]], api_visibility="private")
+                  [status, info, *documents["refresh"], *chat["filters"]],
+                  api_visibility="private")
         demo.load(_restore(service, access), None, chat["kept"], api_visibility="private")
         demo.load(_role_view(access), None,
                   [who, drafting_tab, *documents["upload"]], api_visibility="private")
@@ -310,59 +310,17 @@ def _export_file(turns: list[Turn]) -> str:
     return str(path)
 
 
-def _documents_tab(service: ChatService, access: WebAccess, status: list[gr.Markdown],
-                   filters: list[gr.Dropdown]) -> dict[str, Any]:
-    gr.Markdown("Diese Dokumente durchsucht der Assistent für Sie (so weit Ihre Rolle sie sehen "
-                "darf). Die Verwaltung kann hier neue Dokumente (PDF, DOCX, TXT, HTML) hinzufügen; "
-                "sie werden geprüft und sofort indexiert.")
-    table = gr.Dataframe(_document_rows(service, "oeffentlich"), headers=DOC_COLUMNS,
-                         interactive=False, label="Indexierte Dokumente", elem_id="dokumente",
-                         wrap=True, datatype=["str", "str", "str", "str", "number", "str",
-                                              "markdown"])
-    # Shown on load to roles that may upload; the gatekeeper refuses the others' uploads anyway.
-    files = gr.File(label="Dokumente hochladen", file_count="multiple", type="filepath",
-                    file_types=sorted(ACCEPTED), elem_id="hochladen", visible=False)
-    upload = gr.Button("Hochladen und indexieren", variant="primary", elem_id="hochladen-knopf",
-                       visible=False)
-    message = gr.Markdown(elem_id="hochladen-meldung")
-    index_view = _index_view(service, access)
-
-    def on_upload(paths: list[str] | None, request: gr.Request,
-                  progress: gr.Progress = gr.Progress(track_tqdm=True),  # noqa: B008 (Gradio's way)
-                  ) -> tuple[Any, ...]:
-        if not paths:
-            return ("Bitte zuerst eine Datei auswählen.", gr.skip(), *[gr.skip()] * (3 + len(filters)))
-        try:
-            identity = access.identify(request)
-            if not can_upload(identity.role):
-                raise KimError("Hochladen ist der Verwaltung vorbehalten.")
-            progress(0, desc="Dateien prüfen …")
-            result = service.upload([Path(p) for p in paths])
-        except KimError as err:
-            return (f"❌ Nichts aufgenommen: {err}", None, *index_view(request))
-        finally:
-            # Gradio's temporary copies go in any case: accepted files now live in the upload
-            # folder, and refused ones (a 70 MB file, say) must not stay on disk.
-            discard_uploads(paths)
-        access.audit.record("hochladen", identity.name, rolle=identity.role,
-                            aufgenommen=result.accepted, abgelehnt=result.rejected)
-        return (render.upload_message(result), None, *index_view(request))
-
-    upload.click(on_upload, files, [message, files, *status, table, *filters], concurrency_limit=1,
-                 api_visibility="private")
-    return {"table": table, "upload": [files, upload]}
-
-
 def _index_view(service: ChatService, access: WebAccess) -> Any:
     def view(request: gr.Request) -> tuple[Any, ...]:
-        """Status line, document rows and filter choices of the index as it is now, as far as
-        the user may see it."""
-        role = _role_of(access, request)
+        """Status, document rows, removable documents and filter choices of the index as it
+        is now, as far as the user may see it."""
+        role = role_of(access, request)
         choices = service.filter_choices(role)
         years = [ALL, *map(str, choices["year"])]
         status = service.status(role)
         return (render.status_line(status), render.status_details(status, service.llm_status()),
-                _document_rows(service, role),
+                document_rows(service, role),
+                gr.Dropdown(choices=removal_choices(service, role), value=None),
                 gr.Dropdown(choices=[(ALL, ALL), *choices["doc_type_labeled"]]),
                 gr.Dropdown(choices=[(ALL, ALL), *choices["body_grouped"]]),
                 gr.Dropdown(choices=years), gr.Dropdown(choices=years),
@@ -377,31 +335,11 @@ def _role_view(access: WebAccess) -> Any:
             identity = access.identify(request)
         except KimError:
             return (render.identity_html(None), gr.Tab(visible=False), gr.File(visible=False),
-                    gr.Button(visible=False))
+                    gr.Button(visible=False), gr.Column(visible=False))
         uploads = can_upload(identity.role)
         return (render.identity_html(identity), gr.Tab(visible=can_draft(identity.role)),
-                gr.File(visible=uploads), gr.Button(visible=uploads))
+                gr.File(visible=uploads), gr.Button(visible=uploads), gr.Column(visible=uploads))
     return view
-
-
-def _role_of(access: WebAccess, request: gr.Request) -> str:
-    try:
-        return access.identify(request).role
-    except KimError:
-        return "oeffentlich"  # what everyone may see; the gatekeeper stops strangers before
-
-
-def discard_uploads(paths: list[str]) -> None:
-    """Delete the temporary copies Gradio keeps of uploaded files (a refused 70 MB file would
-    otherwise stay on disk)."""
-    for path in paths:
-        Path(path).unlink(missing_ok=True)
-
-
-def _document_rows(service: ChatService, role: str) -> list[list[Any]]:
-    return [[d.title, d.body, render.german_date(d.date), d.doc_type, d.passages, d.source,
-             f"[Text und Passagen](/dokument/{d.doc_id}/text)"]
-            for d in service.documents(role)]
 
 
 def _api_ask(service: ChatService, access: WebAccess) -> Any:

@@ -27,6 +27,7 @@ from assistant.indexdir import IndexDir
 from assistant.ingest.corpus import corpus_folders
 from assistant.ingest.pipeline import IngestReport, ingest
 from assistant.ingest.sandbox import Budget
+from assistant.ingest.scan import sidecar_of
 from assistant.llm.answer import LlmAnswerer, answer_mode, open_answerer
 from assistant.llm.client import NOT_CONFIGURED, LlmUnavailable, ReachabilityProbe
 from assistant.records import ChunkRecord
@@ -266,6 +267,30 @@ class ChatService:
                     rejected[name] = _why_not_indexed(path, report)
             return UploadResult(accepted, rejected, report)
 
+    def removable(self) -> list[Document]:
+        """Documents uploaded in the chat; files in a corpus folder are managed there."""
+        uploads = self.settings.upload_dir.resolve()
+        return [d for d in self.documents("admin") if d.root.resolve() == uploads]
+
+    def remove(self, doc_id: str, progress: bool = True) -> Document:
+        """Take an uploaded document out of the index (incrementally). The file is not deleted
+        but moved aside (``removed_dir``), so that nothing is lost by a wrong click."""
+        with self._write_lock:
+            document = next((d for d in self.removable() if d.doc_id == doc_id), None)
+            if document is None:
+                raise KimError("Dieses Dokument ist nicht (mehr) im Index oder liegt in einem "
+                               "Korpusordner – dort löschen und `kim ingest` ausführen.")
+            moved = _move_aside(document.path, self.settings.removed_dir)
+            try:
+                ingest(self.settings, progress=progress)
+            except KimError:  # e.g. `kim ingest` is running: put everything back
+                for original, aside in moved:
+                    aside.replace(original)
+                raise
+            self._assistant = Assistant.open(self.settings)
+            self._documents = self._read_documents()
+            return document
+
     def _read_documents(self) -> list[Document]:
         manifest = self.assistant.manifest
         first: dict[tuple[str, str], ChunkRecord] = {}
@@ -291,6 +316,20 @@ def _why_not_indexed(path: Path, report: IngestReport) -> str:
     if reason:
         return f"{reason} (Die Datei wurde nicht indexiert und zur Prüfung beiseitegelegt.)"
     return "Die Datei wurde gespeichert, ist aber nicht durchsuchbar – bitte `kim status` prüfen."
+
+
+def _move_aside(path: Path, folder: Path) -> list[tuple[Path, Path]]:
+    """Move a document and its metadata sidecar into ``folder`` (a time stamp keeps two
+    removals of the same name apart); the pairs (original, moved)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    moved = []
+    for original in [path, sidecar_of(path)]:
+        if original is not None and original.exists():
+            aside = folder / f"{stamp}_{original.name}"
+            original.replace(aside)
+            moved.append((original, aside))
+    return moved
 
 
 def _doc_id(corpus: str, source: str) -> str:

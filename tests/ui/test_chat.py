@@ -1,6 +1,7 @@
 """End to end in chromium: ask, read the answer and its sources, filter, follow up, take it away."""
 
 import json
+import re
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -132,3 +133,31 @@ def test_copy_text_and_markdown_export(chat: ChatPage) -> None:
     exported = Path(download.value.path()).read_text(encoding="utf-8")
     assert exported.startswith("# KIM-Assistent – Gespräch vom")
     assert "## Frage 1: Wer ist Mitglied der Lenkungsgruppe?" in exported and "### Quellen" in exported
+
+
+def _source_titles(chat: ChatPage) -> list[str]:
+    """The titles of the source cards under the last answer ("[1] Titel" → "Titel")."""
+    return [re.sub(r"^\[\d+\]\s*", "", line) for line in chat.last_sources().inner_text().splitlines()
+            if re.match(r"^\[\d+\]\s", line)]
+
+
+def test_a_question_can_be_kept_to_chosen_documents_or_leave_one_out(chat: ChatPage) -> None:
+    question = "Welche Fragen stellt die Fraktion zum Case-Management?"
+    chat.ask(question)
+    first = _source_titles(chat)[0]
+    page = chat.page
+    page.get_by_text("Dokumente eingrenzen").click()
+
+    def pick(label: str) -> None:
+        page.get_by_label(label).click()
+        page.get_by_role("option", name=re.compile("^" + re.escape(first))).first.click()
+        page.keyboard.press("Escape")
+
+    pick("Ohne diese Dokumente")
+    chat.ask(question + " ")  # the same question again, with the document left out
+    assert first not in _source_titles(chat)
+    page.get_by_role("button", name="Filter zurücksetzen").click()
+    pick("Nur in diesen Dokumenten")
+    chat.ask("Was fragt die Fraktion?")
+    titles = _source_titles(chat)
+    assert titles and set(titles) == {first}, titles

@@ -104,3 +104,34 @@ def test_bad_uploads_get_a_message_and_change_nothing(chat: ChatPage, tmp_path: 
     assert (app.index_dir / "manifest.json").read_bytes() == before_index
     stored = {p.name for p in app.upload_dir.glob("*")} if app.upload_dir.exists() else set()
     assert not stored & {"kaputt.pdf", "geschuetzt.pdf", "vorlage.docx"}
+
+
+def test_an_upload_is_removed_after_a_confirmation(chat: ChatPage, tmp_path: Path,
+                                                   app: RunningApp) -> None:
+    note = tmp_path / "Sprachcafe Beispielhausen.txt"
+    note.write_text("Sprachcafé Beispielhausen\n\nDas Sprachcafé in Beispielhausen trifft sich "
+                    "jeden Dienstag; im Jahr 2025 kamen 23 Teilnehmende regelmäßig.\n",
+                    encoding="utf-8")
+    open_documents(chat)
+    before = status_counts(chat)
+    assert "Aufgenommen und indexiert" in upload(chat, note)
+    chat.choose("Zu entfernendes Dokument", "Sprachcafé Beispielhausen (Sprachcafe Beispielhausen.txt)")
+    page = chat.page
+    page.get_by_role("button", name="Entfernen …").click()
+    question = page.locator("#entfernen-frage")
+    expect(question).to_contain_text("aus dem Index nehmen?")
+    page.get_by_role("button", name="Abbrechen").click()  # a wrong click changes nothing
+    expect(page.locator("#entfernen-meldung")).to_contain_text("Nichts entfernt")
+    assert (app.upload_dir / note.name).exists()
+    page.get_by_role("button", name="Entfernen …").click()
+    page.get_by_role("button", name="Ja, aus dem Index nehmen").click()
+    expect(page.locator("#entfernen-meldung")).to_contain_text("ist aus dem Index genommen",
+                                                               timeout=120_000)
+    assert note.name not in page.locator("#dokumente").inner_text()
+    assert document_count(status_counts(chat)) == document_count(before)
+    assert not (app.upload_dir / note.name).exists()
+    kept = list((app.upload_dir.parent / "uploads-entfernt").glob(f"*_{note.name}"))
+    assert len(kept) == 1  # moved aside, not deleted
+    page.get_by_role("tab", name="Chat").click()
+    chat.ask("Wie viele Teilnehmende kamen 2025 ins Sprachcafé in Beispielhausen?")
+    assert "Sprachcafe Beispielhausen.txt" not in chat.page.locator("#gespraech").inner_text()

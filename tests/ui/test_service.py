@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
+from assistant.errors import KimError
 from assistant.ingest.pipeline import ingest
 from assistant.ui import render
 from assistant.ui.service import ChatService, Scope
@@ -168,3 +169,28 @@ def test_state_texts_file_scope_and_type_names(tmp_path: Path) -> None:
     assert {p.source for p in other.passages} == {"handlungskonzept.txt"}  # type: ignore[union-attr]
     assert ("Antwort/Bericht der Verwaltung (Vorlage)", "Vorlage") in \
         service.filter_choices()["doc_type_labeled"]
+
+
+def test_only_uploads_are_removed_and_nothing_else_changes(seeds_dir: Path, tmp_path: Path) -> None:
+    settings = Settings(index_dir=tmp_path / "index", corpus_dirs=[seeds_dir],
+                        upload_dir=tmp_path / "uploads", embed_model="none")
+    service = ChatService.start(settings, progress=False)
+    seed_ids = {d.doc_id for d in service.documents("admin")}
+    note = tmp_path / "Lotsen.txt"
+    note.write_text("Lotsenprojekt\n\nIm Jahr 2025 begleiteten 17 Lotsinnen Familien.\n",
+                    encoding="utf-8")
+    assert service.upload([note], progress=False).accepted == ["Lotsen.txt"]
+    sidecar = settings.upload_dir / "Lotsen.txt.meta.toml"
+    sidecar.write_text('kommune = "Musterstadt"\n', encoding="utf-8")
+    uploaded = service.removable()
+    assert [d.source for d in uploaded] == ["Lotsen.txt"]  # the seeds live in a corpus folder
+    for refused in [next(iter(seed_ids)), "unbekannt", ""]:
+        with pytest.raises(KimError, match="Korpusordner"):
+            service.remove(refused, progress=False)
+    removed = service.remove(uploaded[0].doc_id, progress=False)
+    assert removed.source == "Lotsen.txt"
+    assert {d.doc_id for d in service.documents("admin")} == seed_ids
+    aside = sorted(p.name.split("_", 2)[-1] for p in settings.removed_dir.iterdir())
+    assert aside == ["Lotsen.txt", "Lotsen.txt.meta.toml"] and not sidecar.exists()
+    answer = service.ask("Wie viele Lotsinnen begleiteten 2025 Familien?", None, {})
+    assert "Lotsen.txt" not in {p.source for p in answer.passages}
