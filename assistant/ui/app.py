@@ -38,9 +38,10 @@ def build_app(service: ChatService, access: WebAccess) -> gr.Blocks:
                     "beantwortet aus den vorliegenden Dokumenten, jede Aussage mit Quelle.")
         who = gr.HTML(elem_id="angemeldet")
         status = gr.Markdown(render.status_line(service.status("oeffentlich")), elem_id="status")
-        with gr.Accordion("Info: wie der Assistent sucht", open=False, elem_id="info"):
-            info = gr.Markdown(render.status_details(service.status("oeffentlich")),
-                               elem_id="status-info")
+        # The details in plain words go under "Info" at the foot of the page: the question field
+        # keeps its place on the first screen.
+        info = gr.Markdown(render.status_details(service.status("oeffentlich")),
+                           elem_id="status-info", render=False)
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
@@ -50,6 +51,8 @@ def build_app(service: ChatService, access: WebAccess) -> gr.Blocks:
             with gr.Tab("Dokumente", id="dokumente"):
                 documents = documents_tab(service, access, [status, info], chat["filters"],
                                           _index_view(service, access))
+        with gr.Accordion("Info: wie der Assistent sucht", open=False, elem_id="info"):
+            info.render()
         # Every page load shows the index as it is now (uploads change it while the app runs),
         # as far as the user's role may see it.
         demo.load(_index_view(service, access), None,
