@@ -16,6 +16,7 @@ from assistant.answer.models import ANSWER_MODES
 from assistant.config import Settings
 from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 from assistant.feedback import add_feedback_command
+from assistant.fetch.commands import add_fetch_command
 
 log = logging.getLogger("assistant")
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -167,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_model)
     add_access_commands(sub)
     add_feedback_command(sub)
+    add_fetch_command(sub)
     return parser
 
 

@@ -15,6 +15,7 @@ from assistant.errors import InvalidFilter, InvalidQuestion, KimError
 from assistant.german.text import clean_question
 from assistant.german.thesaurus import load_thesaurus
 from assistant.indexdir import IndexDir, Manifest
+from assistant.links import document_facts, find_links
 from assistant.policy import POLICY
 from assistant.records import FILTER_ALIASES, FILTER_KEYS, ChunkRecord
 from assistant.retrieval.crossencoder import load_cross_encoder
@@ -62,6 +63,8 @@ class Assistant:
         embedder = retriever.embedder if retriever.mode != "lexical" else None
         wanted = POLICY.semantic_weight > 0
         self.meaning = SentenceMeaning(embedder) if embedder is not None and wanted else None
+        # Which answer belongs to which inquiry, for the source cards ("Antwort auf Anfrage …").
+        self.links = find_links(document_facts(records, manifest.document_paths()))
 
     @classmethod
     def open(cls, settings: Settings) -> "Assistant":
@@ -117,6 +120,8 @@ class Assistant:
         ordered = sorted(hits, key=lambda h: cited.index(h.record.id) if h.record.id in cited
                          else len(cited))
         passages = [Passage.of(i + 1, h.record, h.score) for i, h in enumerate(ordered[:k])]
+        for passage in [*passages, *extract.citations]:
+            passage.related = self.links.labels(passage.corpus, passage.source)
         quoted = " ".join(q for c in extract.citations for q in c.quotes)
         return Answer(
             id=qid, question=question, answer=extract.answer, abstained=extract.abstained,

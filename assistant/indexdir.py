@@ -63,6 +63,14 @@ class Manifest:
     skipped: dict[str, str] = field(default_factory=dict)  # not documents, with the reason
     shape: dict[str, Any] = field(default_factory=dict)  # what cut the passages (ingest/shape.py)
 
+    def document_paths(self) -> dict[tuple[str, str], Path]:
+        """Where each indexed document lies, by (corpus, source)."""
+        paths = {}
+        for key, entry in self.files.items():
+            root, inner = key.split("::", 1)
+            paths[(entry.corpus, entry.source)] = Path(root) / inner
+        return paths
+
     @property
     def chunk_count(self) -> int:
         return sum(len(f.chunk_ids) for f in self.files.values())

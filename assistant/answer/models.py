@@ -26,6 +26,9 @@ class Passage:
     corpus: str = ""
     reference: str = ""  # the Vorlage or Drucksache number ("12/1147")
     quotes: list[str] = field(default_factory=list)  # the sentences the answer took from it
+    # Its document's place in council work: "Antwort auf Anfrage A 21/0500 vom 14.02.2024",
+    # "beantwortet durch Vorlage …" (assistant.links).
+    related: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, n: int, record: ChunkRecord, score: float) -> "Passage":

@@ -50,7 +50,9 @@ def answer_html(frozen: Frozen) -> str:
         sources.append(
             f'<section class="zitiert"><p class="kopf"><strong>[{p.n}] '
             f"{html.escape(p.title or p.source)}</strong><br>{html.escape(describe(p))}{page} · "
-            f"Datei {html.escape(p.source)}</p>{highlight(excerpt(p.text, p.quotes), p.quotes)}"
+            f"Datei {html.escape(p.source)}"
+            + "".join(f"<br>↳ {html.escape(label)}" for label in p.related)
+            + f"</p>{highlight(excerpt(p.text, p.quotes), p.quotes)}"
             "</section>")
     searched = (f'<p class="hinweis">Gesucht wurde: „{html.escape(turn.searched)}“</p>'
                 if turn.searched != turn.question else "")

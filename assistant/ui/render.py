@@ -121,9 +121,11 @@ def _source_block(passage: Passage, link: DocLink) -> str:
     # Only a PDF has pages; a TXT, HTML or DOCX file would always say "S. 1".
     paged = passage.page and passage.source.lower().endswith(".pdf")
     page = f" · S. {passage.page}" if paged else ""
+    related = "".join(f"<br>↳ {html.escape(label)}" for label in passage.related)
     head = (f"<p><strong>[{passage.n}] {html.escape(passage.title or passage.source)}</strong><br>"
             f"{html.escape(describe(passage))}{page} · "
-            f'<a href="{html.escape(link(passage))}" target="_blank" rel="noopener">Dokument öffnen</a></p>')
+            f'<a href="{html.escape(link(passage))}" target="_blank" rel="noopener">Dokument öffnen</a>'
+            f"{related}</p>")
     text = excerpt(passage.text, passage.quotes)
     return f"{head}\n<blockquote>{highlight(text, passage.quotes)}</blockquote>"
 
@@ -179,6 +181,7 @@ def plain_text(turn: Turn) -> str:
     for p in passages:
         page = f", S. {p.page}" if p.page else ""
         lines.append(f"[{p.n}] {p.title or p.source} – {describe(p)}{page} ({p.source})")
+        lines += [f"    ({label})" for label in p.related]
         for quote in p.quotes:
             lines.append(f"    „{quote.strip()}“")
     return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Bringing documents in: from a council information system (OParl) and from the source list."""
