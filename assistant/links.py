@@ -86,16 +86,16 @@ class Links:
 
 def find_links(documents: Iterable[DocFacts]) -> Links:
     docs = list(documents)
-    asking = [d for d in docs if d.doc_type in ASKING]
+    asking = [(d, _plain(d.reference)) for d in docs if d.doc_type in ASKING]
     same_day: dict[tuple[str, str], int] = defaultdict(int)
-    for inquiry in asking:
+    for inquiry, _ in asking:
         same_day[(fold(inquiry.body), inquiry.date)] += 1
     links = Links()
     for answer in (d for d in docs if d.doc_type in ANSWERING):
         clues = _Clues.of(answer)
-        for inquiry in asking:
+        for inquiry, number in asking:
             unique_date = same_day[(fold(inquiry.body), inquiry.date)] == 1
-            if inquiry.key != answer.key and _answers(answer, clues, inquiry, unique_date):
+            if inquiry.key != answer.key and _answers(answer, clues, inquiry, number, unique_date):
                 links.by_doc.setdefault(answer.key, []).append(_link("antwort_auf", inquiry))
                 links.by_doc.setdefault(inquiry.key, []).append(_link("beantwortet_durch", answer))
     return links
@@ -107,13 +107,15 @@ class _Clues:
     the inquiries it is held against. Only the subject counts: a report that mentions an
     inquiry further down ("wie in der Antwort auf die Anfrage vom …") does not answer it."""
     subject: str
+    plain_subject: str
+    number: str  # the answer's own reference, letters and digits only
     dates: set[str]
 
     @classmethod
     def of(cls, answer: DocFacts) -> "_Clues":
         subject = _subject(answer)
         dates = {parse_date(m.group(1)) for m in _MENTIONED_DATE.finditer(subject)}
-        return cls(subject, {d for d in dates if d})
+        return cls(subject, _plain(subject), _plain(answer.reference), {d for d in dates if d})
 
 
 def _subject(answer: DocFacts) -> str:
@@ -122,19 +124,25 @@ def _subject(answer: DocFacts) -> str:
     return "\n".join(lines)
 
 
-def _answers(answer: DocFacts, clues: _Clues, inquiry: DocFacts, unique_date: bool) -> bool:
+def _answers(answer: DocFacts, clues: _Clues, inquiry: DocFacts, number: str,
+             unique_date: bool) -> bool:
+    """``number``: the inquiry's reference reduced to letters and digits. The cheap clues are
+    looked at first; whether both come from the same council only when one of them holds."""
     if answer.oparl_id and inquiry.oparl_id:  # the system knows; no guessing beside it
         return inquiry.oparl_id in answer.related_ids or answer.oparl_id in inquiry.related_ids
-    if not _same_council(answer, inquiry):
-        return False
-    theirs = _plain(inquiry.reference)
-    if len(theirs) >= 4 and any(c.isdigit() for c in theirs):
-        if _continues(answer.reference, inquiry.reference):
-            return True
-        if theirs in _plain(clues.subject) and theirs != _plain(answer.reference) and \
-                _named_as_number(inquiry.reference, clues.subject):
-            return True
-    return unique_date and bool(inquiry.date) and inquiry.date in clues.dates
+    clue = _number_clue(answer, clues, inquiry, number) or \
+        (unique_date and bool(inquiry.date) and inquiry.date in clues.dates)
+    return clue and _same_council(answer, inquiry)
+
+
+def _number_clue(answer: DocFacts, clues: _Clues, inquiry: DocFacts, number: str) -> bool:
+    """The answer's number continues the inquiry's, or its subject names the inquiry's."""
+    if len(number) < 4 or not any(c.isdigit() for c in number):
+        return False  # "12" or "A" would be found everywhere
+    if clues.number.startswith(number) and _continues(answer.reference, inquiry.reference):
+        return True
+    return number in clues.plain_subject and number != clues.number and \
+        _named_as_number(inquiry.reference, clues.subject)
 
 
 def _same_council(answer: DocFacts, inquiry: DocFacts) -> bool:
