@@ -140,6 +140,8 @@ def test_the_imported_answer_is_cited_with_its_number_and_its_inquiry(
     assert "389" in answer["answer"], answer["answer"]
     cited = answer["citations"][0]
     assert cited["reference"] == "A 21/0500-01" and cited["source"].endswith("antwort-gruene.docx")
+    # The paper's name from the council system, not the Word file's letterhead.
+    assert cited["title"] == "Beantwortung der Anfrage der Fraktion BÜNDNIS 90/DIE GRÜNEN zum KIM"
     assert "Antwort auf Anfrage A 21/0500 vom 12.02.2024" in cited["related"]
     inquiry = json.loads(kim(tmp, "ask", "--json", "Welche Fragen stellen die Grünen im Kreis "
                                                   "Kleve zum Case Management?").stdout)
@@ -212,3 +214,28 @@ def test_errors_say_what_is_wrong_in_german(council: tuple[OparlServer, Path], t
         assert result.returncode == 1 and words in result.stderr, (url, result.stderr)
         assert "Traceback" not in result.stderr
     assert not (tmp_path / "rat").exists() or not any((tmp_path / "rat").rglob("*.pdf"))
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_chat_shows_which_inquiry_an_imported_answer_answers(
+        council: tuple[OparlServer, Path], browser: object, screenshot_dir: Path) -> None:
+    from tests.ui.conftest import ChatPage, start_app, stop_app
+
+    server, tmp = council
+    if not (tmp / "rat" / "oparl").exists():
+        fetch(server, tmp)
+    (tmp / "chat").mkdir(exist_ok=True)
+    proc, app = start_app(tmp / "chat", [tmp / "rat"], KIM_EMBED_MODEL="none")
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")  # type: ignore[attr-defined]
+        chat = ChatPage(context.new_page())
+        chat.page.goto(app.url)
+        chat.ask(QUESTION)
+        card = chat.last_sources().inner_text()
+        assert "Vorlage A 21/0500-01" in card, card
+        assert "Antwort auf Anfrage A 21/0500 vom 12.02.2024" in card, card
+        chat.page.screenshot(path=str(screenshot_dir / "oparl-quelle.png"))
+        context.close()
+    finally:
+        stop_app(proc)
