@@ -77,7 +77,8 @@ class Links:
         return self.by_doc.get((corpus, source), [])
 
     def labels(self, corpus: str, source: str) -> list[str]:
-        return [link.label for link in self.of(corpus, source)]
+        """Each once: a paper's main file and its annexes read alike."""
+        return list(dict.fromkeys(link.label for link in self.of(corpus, source)))
 
     @property
     def pairs(self) -> int:

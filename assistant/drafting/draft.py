@@ -67,10 +67,13 @@ class Draft:
     items: list[DraftItem]
     sources: list[Source]
     mode: str = "extractive"
+    # When the inquiry is in the index and already answered there: "beantwortet durch Vorlage …"
+    answered_by: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         inquiry = {**self.inquiry.to_json(), "reference_line": self.inquiry.reference_line}
         return {"inquiry": inquiry, "home": self.home, "mode": self.mode,
+                "answered_by": self.answered_by,
                 "questions": [asdict(item) for item in self.items],
                 "sources": [asdict(s) for s in self.sources]}
 
@@ -94,7 +97,18 @@ def draft_answer(assistant: Assistant, inquiry: Inquiry, home: str = "",
         item = _draft_item(assistant, question, parent, home, exclude)
         _number_sources(item, sources)
         items.append(item)
-    return Draft(inquiry, home, items, list(sources.values()))
+    return Draft(inquiry, home, items, list(sources.values()),
+                 answered_by=_answered_by(assistant, inquiry))
+
+
+def _answered_by(assistant: Assistant, inquiry: Inquiry) -> list[str]:
+    """The answers the index already holds to this very inquiry (found by assistant.links)."""
+    if not inquiry.source:
+        return []
+    return list(dict.fromkeys(
+        link.label for (_, source), links in assistant.links.by_doc.items()
+        if source == inquiry.source or source.endswith("/" + inquiry.source)
+        for link in links if link.relation == "beantwortet_durch"))
 
 
 def asked_text(question: InquiryQuestion, parent: InquiryQuestion | None, home: str) -> str:

@@ -33,7 +33,8 @@ def similar_line(similar: Similar) -> str:
     facts = ", ".join(p for p in (german_date(similar.date) if similar.date else "",
                                   f"Vorlage {similar.reference}" if similar.reference else "") if p)
     where = f"{similar.body}{f' ({facts})' if facts else ''}"
-    return f"{where} auf „{' '.join(similar.question.split())}“: {' '.join(similar.answer.split())}"
+    text = f"{where} auf „{' '.join(similar.question.split())}“: {' '.join(similar.answer.split())}"
+    return text + "".join(f" ({label})" for label in similar.related)
 
 
 def to_markdown(draft: Draft) -> str:

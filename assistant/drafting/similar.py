@@ -6,7 +6,7 @@ reply. So another municipality's answer is the statements after a question of th
 what ours asks – found by the question, not by loose word overlap with the answer.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.answer.checks import Evidence
 from assistant.answer.question import profile
@@ -37,6 +37,7 @@ class Similar:
     page: int
     question: str  # their question, as they printed it
     answer: str
+    related: list[str] = field(default_factory=list)  # "Antwort auf Anfrage …" (assistant.links)
 
 
 def similar_answers(assistant: Assistant, question: str, home: str,
@@ -57,7 +58,8 @@ def similar_answers(assistant: Assistant, question: str, home: str,
         asked, answer = match
         page = record.page_at(max(record.text.find(asked.text), 0))
         found.append(Similar(record.body, record.date, record.title, record.doc_type,
-                             record.reference, record.source, page, asked.text, answer))
+                             record.reference, record.source, page, asked.text, answer,
+                             assistant.links.labels(record.corpus, record.source)))
         if len(found) == SIMILAR_LIMIT:
             break
     return found

@@ -227,6 +227,9 @@ def _document_link(service: ChatService, source: Source) -> str:
 def preview_html(draft: Draft, link: Callable[[Source], str]) -> str:
     e = html.escape
     parts = [f"<h3>{e(draft.inquiry.reference_line)}</h3>"]
+    if draft.answered_by:
+        parts.append(f"<p class='beantwortet'>ℹ️ Zu dieser Anfrage liegt im Index schon eine Antwort "
+                     f"vor: {e('; '.join(draft.answered_by))}. Der Entwurf dient zum Abgleich.</p>")
     for item in draft.items:
         parts.append(f"<h4>Zu Frage {e(item.n)} ({STATUS_LABELS[item.status]})</h4>"
                      f"<blockquote>{e(item.text)}</blockquote>")

@@ -147,6 +147,10 @@ def test_the_imported_answer_is_cited_with_its_number_and_its_inquiry(
                                                   "Kleve zum Case Management?").stdout)
     asking = [p for p in inquiry["passages"] if p["source"].endswith("anfrage-gruene.pdf")]
     assert asking and "beantwortet durch Vorlage A 21/0500-01 vom 05.03.2024" in asking[0]["related"]
+    # Drafting the answer to an inquiry the index already holds an answer to says so.
+    path = tmp / "rat" / "oparl" / "Kleve" / "A-21-0500_anfrage-gruene.pdf"
+    draft = json.loads(kim(tmp, "draft", "--json", str(path)).stdout)
+    assert draft["answered_by"] == ["beantwortet durch Vorlage A 21/0500-01 vom 05.03.2024"]
 
 
 def test_a_second_run_fetches_only_what_changed(council: tuple[OparlServer, Path]) -> None:

@@ -128,3 +128,15 @@ def test_the_status_heads_the_page_in_plain_words_and_details_wait_under_info() 
     assert "nur nach Stichwörtern" in info and "80 Passagen" in info
     assert "1 Datei (" in info and "kaputt.pdf" not in info  # names only via `kim status`
     assert info.splitlines()[-1].startswith("*Technisch:* `nur Stichwörter – keine Vektoren")
+
+
+def test_a_source_card_says_which_inquiry_an_answer_answers() -> None:
+    cited = passage(1, "Das Case Management hat 389 Menschen begleitet.",
+                    ["Das Case Management hat 389 Menschen begleitet."])
+    cited.related = ["Antwort auf Anfrage A 21/0500 vom 12.02.2024"]
+    answer = Answer(question="Wie viele?", answer="Das Case Management hat 389 Menschen begleitet. "
+                    "[1]", abstained=False, retrieval="lexical", citations=[cited], passages=[cited])
+    card = render.sources_markdown(answer, lambda p: "/dokument/x")
+    assert "↳ Antwort auf Anfrage A 21/0500 vom 12.02.2024" in card
+    assert "(Antwort auf Anfrage A 21/0500 vom 12.02.2024)" in render.plain_text(Turn("Wie viele?",
+                                                                                     answer))
