@@ -53,8 +53,8 @@ gate: $(VENV)/.dev
 ## screenshots: the browser tests write their screenshots to docs/ (shown in the README)
 screenshots: $(VENV)/.dev
 	KIM_SCREENSHOT_DIR=docs $(PY) -m pytest -q tests/ui/test_access.py tests/ui/test_drafting.py \
-		tests/access/test_browser.py tests/llm/test_chat_llm.py \
-		-k "screenshots or usable or kleve or released or streams"
+		tests/access/test_browser.py tests/llm/test_chat_llm.py tests/fetch/test_oparl.py \
+		-k "screenshots or usable or kleve or released or streams or inquiry_an_imported"
 
 ## bench: speed targets in benchmarks/thresholds.toml (about 15 minutes on 2 cores)
 bench: $(VENV)/.dev
