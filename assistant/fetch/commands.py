@@ -40,6 +40,7 @@ def add_fetch_command(sub: Any) -> None:
 
 def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
     first = settings.corpus_dirs[0]
+    into = first
     limit = int((args.max_mb or settings.max_file_mb) * 1024 * 1024)
     client = PoliteClient(pause_s=max(args.pause, 0.0), max_bytes=limit)
     try:
@@ -56,7 +57,14 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
         client.close()
     print("Nächster Schritt: `kim ingest` nimmt die neuen und geänderten Dateien in den Index auf "
           "(inkrementell).")
+    if not any(_inside(into, folder) for folder in settings.corpus_dirs):
+        print(f"Achtung: {into} liegt in keinem Korpusordner – aufnehmen mit "
+              f"`kim ingest --corpus {settings.corpus_dirs[0]} --corpus {into}`.")
     return 0
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
 
 
 def _scope(args: argparse.Namespace) -> Scope:
@@ -82,6 +90,9 @@ def _summary(report: OparlReport, into: Path) -> None:
           f"abgerufen, {report.in_scope} zum Thema, davon {report.fetched} neu oder geändert "
           f"({report.unchanged} unverändert); {report.files} Dateien geladen, "
           f"{report.not_modified} unverändert → {into}")
+    if report.deleted:
+        print(f"{report.deleted} Drucksachen wurden im Ratsinformationssystem gelöscht; ihre "
+              f"Dateien liegen jetzt in {into / '.entfernt'}.")
     if report.pairs:
         print(f"{len(report.pairs)} Anfrage–Antwort-Paare: " +
               "; ".join(f"{asked} → {answer}" for asked, answer in report.pairs))

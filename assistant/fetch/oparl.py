@@ -36,6 +36,7 @@ class OparlReport:
     fetched: int = 0  # papers whose files were (re)written
     files: int = 0  # files written
     not_modified: int = 0  # files the server confirmed unchanged (304)
+    deleted: int = 0  # papers the system marks deleted whose files were moved aside
     problems: list[str] = field(default_factory=list)  # German, one per file or paper
     pairs: list[tuple[str, str]] = field(default_factory=list)  # (inquiry ref, answer ref)
     complete: bool = False
@@ -85,7 +86,9 @@ def _fetch_body(client: PoliteClient, body: dict[str, Any], into: Path, scope: S
     retry = [i for i, url in state.pending.items() if url == papers_url]
     for paper in _pages(client, papers_url, params):
         report.listed += 1
-        if not paper.get("deleted") and scope.reason_out(paper) is None:
+        if paper.get("deleted"):  # withdrawn in the council system: out of the corpus too
+            papers.forget(str(paper["id"]))
+        elif scope.reason_out(paper) is None:
             papers.take(paper, papers_url, say)
         retry = [i for i in retry if i != paper["id"]]
     for paper_id in retry:  # a file failed last time: asked for by id, changed or not
@@ -104,6 +107,23 @@ class _Papers:
         self.client, self.state, self.folder, self.into = client, state, folder, into
         self.body, self.report = body, report
         self.objects = _Objects(client)
+
+    def forget(self, paper_id: str) -> None:
+        """Move a deleted paper's files aside (``.entfernt/``, which no scan reads); the next
+        `kim ingest` takes them out of the index."""
+        known = self.state.papers.pop(paper_id, None)
+        if known is None:
+            return
+        aside = self.into / ".entfernt"
+        for name in known.files:
+            path = self.into / name
+            for part in (path, path.with_name(path.name + ".meta.toml")):
+                if part.exists():
+                    aside.mkdir(parents=True, exist_ok=True)
+                    part.replace(aside / part.name)
+        self.state.pending.pop(paper_id, None)
+        self.state.save()
+        self.report.deleted += 1
 
     def take(self, paper: dict[str, Any], papers_url: str, say: Callable[[str], None],
              again: bool = False) -> None:

@@ -163,17 +163,22 @@ def test_a_second_run_fetches_only_what_changed(council: tuple[OparlServer, Path
         "Zu Frage 1: Das Case Management hat im Jahr 2023 insgesamt 412 Menschen im Kreis Kleve "
         "begleitet."])
     server.files["antwort-gruene.docx"] = changed.read_bytes()
+    server.papers[4].update(deleted=True, modified="2099-01-01T00:00:00+01:00")  # withdrawn
     before = len(server.requests)
     out = fetch(server, tmp).stdout
     asked = server.requests[before:]
-    assert "1 Drucksachen abgerufen, 1 zum Thema, davon 1 neu oder geändert" in out, out
+    assert "2 Drucksachen abgerufen, 1 zum Thema, davon 1 neu oder geändert" in out, out
+    assert "1 Drucksachen wurden im Ratsinformationssystem gelöscht" in out
     assert "1 Dateien geladen, 1 unverändert" in out  # the annex: 304, not sent again
     assert any("modified_since=" in r for r in asked), asked
     assert not any("anfrage-gruene" in r or "bericht-kim" in r for r in asked), asked
     folder = tmp / "rat" / "oparl" / "Kleve"
     assert (folder / "A-21-0500-01_antwort-gruene.docx").read_bytes() == changed.read_bytes()
+    assert not (folder / "A-20-0100_antrag-spd.pdf").exists()
+    assert (tmp / "rat" / "oparl" / ".entfernt" / "A-20-0100_antrag-spd.pdf").exists()
     report = json.loads(kim(tmp, "ingest", "--json").stdout)
     assert report["updated"] == ["oparl/Kleve/A-21-0500-01_antwort-gruene.docx"], report
+    assert report["removed"] == ["oparl/Kleve/A-20-0100_antrag-spd.pdf"], report
 
 
 def test_an_interrupted_run_changes_nothing_already_there(council: tuple[OparlServer, Path]) -> None:
