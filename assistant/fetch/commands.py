@@ -47,8 +47,8 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
         if args.quellen:
             into = Path(args.into) if args.into else first / "abgerufen"
             report = fetch_sources(Path(args.quellen), into, client)
-            print(f"{report.listed} Quellen: {report.files} geladen, {report.not_modified} "
-                  f"unverändert (nicht erneut übertragen) → {into}")
+            print(f"{_count(report.listed, 'Quelle', 'Quellen')}: {report.files} geladen, "
+                  f"{report.not_modified} unverändert (nicht erneut übertragen) → {into}")
             _problems(report.problems)
         else:
             into = Path(args.into) if args.into else first / "oparl"
@@ -86,21 +86,27 @@ def _date(value: str | None, option: str) -> str:
 
 
 def _summary(report: OparlReport, into: Path) -> None:
-    print(f"{', '.join(report.bodies) or 'Keine Körperschaft'}: {report.listed} Drucksachen "
-          f"abgerufen, {report.in_scope} zum Thema, davon {report.fetched} neu oder geändert "
-          f"({report.unchanged} unverändert); {report.files} Dateien geladen, "
-          f"{report.not_modified} unverändert → {into}")
+    print(f"{', '.join(report.bodies) or 'Keine Körperschaft'}: "
+          f"{_count(report.listed, 'Drucksache', 'Drucksachen')} abgerufen, "
+          f"{report.in_scope} zum Thema, davon {report.fetched} neu oder geändert "
+          f"({report.unchanged} unverändert); {_count(report.files, 'Datei', 'Dateien')} "
+          f"geladen, {report.not_modified} unverändert → {into}")
     if report.deleted:
-        print(f"{report.deleted} Drucksachen wurden im Ratsinformationssystem gelöscht; ihre "
-              f"Dateien liegen jetzt in {into / '.entfernt'}.")
+        print(f"{_count(report.deleted, 'Drucksache', 'Drucksachen')} im Ratsinformationssystem "
+              f"gelöscht; ihre Dateien liegen jetzt in {into / '.entfernt'}.")
     if report.pairs:
-        print(f"{len(report.pairs)} Anfrage–Antwort-Paare: " +
+        print(f"{_count(len(report.pairs), 'Anfrage–Antwort-Paar', 'Anfrage–Antwort-Paare')}: " +
               "; ".join(f"{asked} → {answer}" for asked, answer in report.pairs))
     _problems(report.problems)
 
 
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
 def _problems(problems: list[str]) -> None:
     if problems:
-        print(f"{len(problems)} Probleme (die übrigen Dateien sind geladen):")
+        print(f"{_count(len(problems), 'Problem', 'Probleme')} (die übrigen Dateien sind "
+              "geladen):")
         for problem in problems:
             print(f"  – {problem}")

@@ -146,7 +146,8 @@ class _Papers:
             self.state.pending.pop(paper_id, None)
         self.state.save()  # after every paper: an interrupted run resumes here
         self.report.fetched += 1
-        say(f"  {paper.get('reference') or ''} {paper.get('name', '')}: {len(written)} Datei(en)")
+        files = "1 Datei" if len(written) == 1 else f"{len(written)} Dateien"
+        say(f"  {paper.get('reference') or ''} {paper.get('name', '')}: {files}")
 
 
 def _fetch_paper(client: PoliteClient, objects: "_Objects", paper: dict[str, Any],

@@ -108,7 +108,7 @@ def test_an_import_takes_the_papers_in_scope_with_their_files_and_pairs(
     out = fetch(server, tmp).stdout
     assert "5 Drucksachen abgerufen, 4 zum Thema, davon 4 neu oder geändert" in out, out
     assert "6 Dateien geladen" in out  # 7 in scope; the 2 MB one is over the limit
-    assert "1 Anfrage–Antwort-Paare: A 21/0500 → A 21/0500-01" in out
+    assert "1 Anfrage–Antwort-Paar: A 21/0500 → A 21/0500-01" in out
     assert "größer als 1 MB" in out and "gross.pdf" in out
     assert "kim ingest" in out
     folder = tmp / "rat" / "oparl" / "Kleve"
@@ -168,8 +168,8 @@ def test_a_second_run_fetches_only_what_changed(council: tuple[OparlServer, Path
     out = fetch(server, tmp).stdout
     asked = server.requests[before:]
     assert "2 Drucksachen abgerufen, 1 zum Thema, davon 1 neu oder geändert" in out, out
-    assert "1 Drucksachen wurden im Ratsinformationssystem gelöscht" in out
-    assert "1 Dateien geladen, 1 unverändert" in out  # the annex: 304, not sent again
+    assert "1 Drucksache im Ratsinformationssystem gelöscht" in out
+    assert "1 Datei geladen, 1 unverändert" in out  # the annex: 304, not sent again
     assert any("modified_since=" in r for r in asked), asked
     assert not any("anfrage-gruene" in r or "bericht-kim" in r for r in asked), asked
     folder = tmp / "rat" / "oparl" / "Kleve"
