@@ -3,8 +3,10 @@ SessionNet, ALLRIS, SD.NET and others): its papers (Drucksachen) with their file
 
 System → bodies → the paginated paper list (``links.next``; ``modified_since`` from the second
 run on) → per paper in scope its main and auxiliary files, each with a ``.meta.toml`` sidecar:
-the paper's reference as the Vorlage number, date, type, body, consultations, and the references
-of related papers (from which the index links an inquiry to its answer, see ``assistant.links``).
+the paper's reference as the Vorlage number, date, type, body, consultations, and its own and
+its related papers' ids (from which the index links an inquiry to its answer, see
+``assistant.links``). Papers the system marks deleted, and files a changed paper no longer has,
+are moved aside to ``.entfernt/``.
 """
 
 import logging
@@ -21,6 +23,7 @@ from assistant.fetch.sidecar import write_document
 from assistant.fetch.state import FetchState, PaperState
 from assistant.german.dates import german_date
 from assistant.ingest.metadata import normalize_doc_type
+from assistant.ingest.scan import SIDECAR_SUFFIX
 
 log = logging.getLogger(__name__)
 MAX_PAGES = 10_000  # a list that never ends (a broken "next") stops here
@@ -39,7 +42,6 @@ class OparlReport:
     deleted: int = 0  # papers the system marks deleted whose files were moved aside
     problems: list[str] = field(default_factory=list)  # German, one per file or paper
     pairs: list[tuple[str, str]] = field(default_factory=list)  # (inquiry ref, answer ref)
-    complete: bool = False
 
 
 def fetch_oparl(url: str, into: Path, scope: Scope, client: PoliteClient,
@@ -55,7 +57,6 @@ def fetch_oparl(url: str, into: Path, scope: Scope, client: PoliteClient,
             continue
         _fetch_body(client, body, into, scope, state, report, say)
     report.pairs = _pairs(state)
-    report.complete = True
     return report
 
 
@@ -92,7 +93,11 @@ def _fetch_body(client: PoliteClient, body: dict[str, Any], into: Path, scope: S
             papers.take(paper, papers_url, say)
         retry = [i for i in retry if i != paper["id"]]
     for paper_id in retry:  # a file failed last time: asked for by id, changed or not
-        paper = client.get_json(paper_id)
+        try:
+            paper = client.get_json(paper_id)
+        except FetchError as err:
+            report.problems.append(f"{paper_id}: {err}")
+            continue
         if isinstance(paper, dict) and "id" in paper:
             papers.take(paper, papers_url, say, again=True)
     state.since[papers_url] = started  # only a complete list moves the point forward
@@ -114,16 +119,19 @@ class _Papers:
         known = self.state.papers.pop(paper_id, None)
         if known is None:
             return
-        aside = self.into / ".entfernt"
-        for name in known.files:
-            path = self.into / name
-            for part in (path, path.with_name(path.name + ".meta.toml")):
-                if part.exists():
-                    aside.mkdir(parents=True, exist_ok=True)
-                    part.replace(aside / part.name)
+        self._move_aside(known.files)
         self.state.pending.pop(paper_id, None)
         self.state.save()
         self.report.deleted += 1
+
+    def _move_aside(self, names: list[str]) -> None:
+        aside = self.into / ".entfernt"
+        for name in names:
+            path = self.into / name
+            for part in (path, path.with_name(path.name + SIDECAR_SUFFIX)):
+                if part.exists():
+                    aside.mkdir(parents=True, exist_ok=True)
+                    part.replace(aside / part.name)
 
     def take(self, paper: dict[str, Any], papers_url: str, say: Callable[[str], None],
              again: bool = False) -> None:
@@ -137,13 +145,16 @@ class _Papers:
             return
         written, incomplete = _fetch_paper(self.client, self.objects, paper, self.body,
                                            self.folder, self.into, self.state, self.report)
+        earlier = [f for f in known.files if f not in written] if known else []
+        if incomplete:  # the old copy of a file that failed stays, and stays known
+            self.state.pending[paper_id] = papers_url
+            written += [f for f in earlier if (self.into / f).exists()]
+        else:  # an annex the changed paper no longer has goes
+            self.state.pending.pop(paper_id, None)
+            self._move_aside(earlier)
         self.state.papers[paper_id] = PaperState(
             str(paper.get("modified", "")), written, str(paper.get("reference") or ""),
             _doc_type(paper), _related(paper))
-        if incomplete:
-            self.state.pending[paper_id] = papers_url
-        else:
-            self.state.pending.pop(paper_id, None)
         self.state.save()  # after every paper: an interrupted run resumes here
         self.report.fetched += 1
         files = "1 Datei" if len(written) == 1 else f"{len(written)} Dateien"

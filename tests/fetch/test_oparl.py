@@ -203,12 +203,16 @@ def test_an_interrupted_run_changes_nothing_already_there(council: tuple[OparlSe
     assert broken.returncode == 1 and "Fehler 500" in broken.stderr, broken.stderr
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert json.loads(state_file.read_text())["since"] == since  # not moved on
-    # The server is back: the paper whose file failed is asked for again and completed.
+    # The server is back: the paper whose file failed is asked for again and completed; the
+    # annex it no longer has is moved aside.
     server.fail_next = {}
     server.files["antwort-gruene.docx"] = good
+    server.papers[1]["auxiliaryFile"] = []
     fetch(server, tmp)
     assert json.loads(state_file.read_text())["pending"] == {}
     assert (folder / "A-21-0500-01_antwort-gruene.docx").read_bytes() == good
+    assert not (folder / "A-21-0500-01_anlage-statistik.html").exists()
+    assert (tmp / "rat" / "oparl" / ".entfernt" / "A-21-0500-01_anlage-statistik.html").exists()
 
 
 def test_errors_say_what_is_wrong_in_german(council: tuple[OparlServer, Path], tmp_path: Path) -> None:
