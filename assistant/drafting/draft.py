@@ -151,7 +151,8 @@ def _draft_item(assistant: Assistant, question: InquiryQuestion, parent: Inquiry
         item.answer, item.citations = _merged(given)
         if open_parts:
             item.status, item.missing = "partial", open_parts
-    item.similar = similar_answers(assistant, asked_text(question, parent, ""), home, exclude)
+    item.similar = similar_answers(assistant, asked_text(question, parent, ""), home, exclude,
+                                   frozenset(p.source for p in item.citations))
     return item
 
 

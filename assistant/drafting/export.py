@@ -28,11 +28,16 @@ def source_line(source: Source) -> str:
     return " – ".join(p for p in parts if p)
 
 
+SIMILAR_HEADING = "Frühere und ähnliche Antworten (eigene und anderer Kommunen):"
+
+
 def similar_line(similar: Similar) -> str:
     """"Kreis Wesel (02.05.2024, Vorlage 11/0873) auf „Wie lange …?“: Im Kreis Wesel warten …"."""
     facts = ", ".join(p for p in (german_date(similar.date) if similar.date else "",
                                   f"Vorlage {similar.reference}" if similar.reference else "") if p)
     where = f"{similar.body}{f' ({facts})' if facts else ''}"
+    if similar.own:
+        where = f"Eigene frühere Antwort – {where}"
     text = f"{where} auf „{' '.join(similar.question.split())}“: {' '.join(similar.answer.split())}"
     return text + "".join(f" ({label})" for label in similar.related)
 
@@ -63,7 +68,7 @@ def _item_markdown(item: DraftItem) -> list[str]:
                   for p in item.closest]
         lines.append("")
     if item.similar:
-        lines += ["Ähnliche Antworten anderer Kommunen:", ""]
+        lines += [SIMILAR_HEADING, ""]
         lines += [f"- {markdown_text(similar_line(s))}"
                   for s in item.similar]
         lines.append("")
@@ -106,7 +111,7 @@ def to_docx(draft: Draft) -> bytes:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
         _docx_list(doc, "Nächstliegende Passagen:", [
             f"{p.title} ({p.body}, S. {p.page}): „{_excerpt(p.text)}“" for p in item.closest])
-        _docx_list(doc, "Ähnliche Antworten anderer Kommunen:", [
+        _docx_list(doc, SIMILAR_HEADING, [
             similar_line(s) for s in item.similar])
     if draft.sources:
         doc.add_heading("Quellen", level=1)

@@ -1,4 +1,5 @@
-"""„Ähnliche Antworten anderer Kommunen“: how other municipalities answered the same question.
+"""„Frühere und ähnliche Antworten“: how other municipalities answered the same question, and
+how our own administration answered it before (an earlier inquiry, another year).
 
 Administrations answer inquiries by repeating each question and answering below it ("Zu Frage 4:
 Wie viele …? Antwort der Verwaltung: …"); minutes report the question ("fragte, ob …") and the
@@ -38,18 +39,24 @@ class Similar:
     question: str  # their question, as they printed it
     answer: str
     related: list[str] = field(default_factory=list)  # "Antwort auf Anfrage …" (assistant.links)
+    own: bool = False  # our own administration's earlier answer
 
 
 def similar_answers(assistant: Assistant, question: str, home: str,
-                    exclude: dict[str, list[str]]) -> list[Similar]:
-    """Up to SIMILAR_LIMIT answers, one per document, from municipalities other than ``home``."""
+                    exclude: dict[str, list[str]], cited: frozenset[str] = frozenset()
+                    ) -> list[Similar]:
+    """Up to SIMILAR_LIMIT answers, one per document: other municipalities', and ``home``'s own
+    earlier ones unless the draft already cites that document (``cited``: its sources). Our own
+    answer from last year to last year's question is what staff start from when it comes again;
+    the draft cannot quote it (another year), but it belongs beside the draft."""
     evidence = Evidence.of(question, profile(question), assistant.retriever.lexical, POLICY)
     found: list[Similar] = []
     seen: set[str] = set()
     for hit in assistant.retriever.retrieve(question, SEARCH_DEPTH, exclude):
         record = hit.record
+        own = _same_place(record.body, home)
         if (record.doc_type not in ANSWERING_TYPES or not record.body or record.source in seen
-                or _same_place(record.body, home)):
+                or (own and record.source in cited)):
             continue
         match = _answered_question(answer_units(record.text), evidence)
         if match is None:
@@ -59,7 +66,7 @@ def similar_answers(assistant: Assistant, question: str, home: str,
         page = record.page_at(max(record.text.find(asked.text), 0))
         found.append(Similar(record.body, record.date, record.title, record.doc_type,
                              record.reference, record.source, page, asked.text, answer,
-                             assistant.links.labels(record.corpus, record.source)))
+                             assistant.links.labels(record.corpus, record.source), own))
         if len(found) == SIMILAR_LIMIT:
             break
     return found

@@ -238,7 +238,7 @@ def preview_html(draft: Draft, link: Callable[[Source], str]) -> str:
         if item.similar:
             entries = "".join(f"<li>{e(similar_line(s))}</li>"
                               for s in item.similar)
-            parts.append(f"<details><summary>Ähnliche Antworten anderer Kommunen "
+            parts.append(f"<details><summary>Frühere und ähnliche Antworten "
                          f"({len(item.similar)})</summary><ul>{entries}</ul></details>")
     if draft.sources:
         entries = "".join(f"<li>[{s.n}] {e(source_line(s))} – <a href='{e(link(s))}' "

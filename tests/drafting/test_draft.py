@@ -139,3 +139,21 @@ def test_kim_draft_says_what_is_wrong(tmp_path: Path) -> None:
     result = subprocess.run([*KIM, "draft", str(notes)], capture_output=True, text=True, cwd=REPO,
                             timeout=120)
     assert result.returncode == 1 and "keine Fragen gefunden" in result.stderr
+
+
+def test_our_own_earlier_answer_stands_beside_a_question_asked_again(drafted: tuple,
+                                                                     tmp_path: Path) -> None:
+    """A year later the same question comes again: the draft cannot quote last year's figure as
+    this year's, but last year's answer is shown beside it, marked as our own."""
+    assistant, _ = drafted
+    again = tmp_path / "anfrage_2025.txt"
+    again.write_text(INQUIRY.replace("12. Februar 2024", "10. Februar 2026").replace(
+        "1. Wie viele Personen wurden 2023", "1. Wie viele Personen wurden 2025"), encoding="utf-8")
+    draft = draft_answer(assistant, read_inquiry(again))
+    first, second = draft.items[:2]
+    assert first.status == "open" and "389" not in first.answer
+    own = [s for s in first.similar if s.own]
+    assert own and "Kleve" in own[0].body and "389" in own[0].answer
+    assert f"Eigene frühere Antwort – {own[0].body}" in to_markdown(draft)
+    # Where the draft already quotes our answer, it is not repeated beside it.
+    assert second.status == "answered" and not [s for s in second.similar if s.own]
