@@ -6,9 +6,7 @@ The file holds no password, only salted hashes; it is written atomically with mo
 import base64
 import hashlib
 import hmac
-import os
 import secrets
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -16,6 +14,7 @@ from pathlib import Path
 
 from assistant.access.roles import check_role
 from assistant.errors import KimError
+from assistant.files import write_whole
 
 # scrypt's cost: about 50 ms a check here – cheap for a sign-in, dear for guessing.
 _N, _R, _P = 2**14, 8, 1
@@ -137,12 +136,7 @@ class UserStore:
         for user in sorted(users.values(), key=lambda u: u.name):
             lines += [f'[users."{user.name}"]', f'role = "{user.role}"',
                       f'password = "{user.password_hash}"', ""]
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".benutzer-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write("\n".join(lines))
-        os.chmod(temp, 0o600)
-        os.replace(temp, self.path)
+        write_whole(self.path, "\n".join(lines), private=True)
 
 
 def _b64(data: bytes) -> str:

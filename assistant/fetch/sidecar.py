@@ -3,11 +3,10 @@ about it (the index reads title, date, body, type, reference and visibility from
 for people and for linking an inquiry to its answer)."""
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from assistant.files import write_whole
 from assistant.ingest.scan import SIDECAR_SUFFIX
 
 
@@ -16,10 +15,7 @@ def write_document(path: Path, facts: dict[str, Any]) -> Path:
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
     lines = ["# Von `kim fetch` geschrieben; ein neuer Abruf ersetzt diese Datei."]
     lines += [f"{key} = {_toml(value)}" for key, value in facts.items() if value not in ("", [])]
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".abruf-")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n")
-    os.replace(temp, sidecar)
+    write_whole(sidecar, "\n".join(lines) + "\n")
     return sidecar
 
 

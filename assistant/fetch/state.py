@@ -6,13 +6,12 @@ changes moves forward only when a run completes.
 """
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.fetch.http import Validators
+from assistant.files import write_whole
 
 STATE_FILE = ".kim-abruf.json"  # hidden: the corpus scan never takes it for a document
 
@@ -55,8 +54,4 @@ class FetchState:
         data = {"since": self.since, "papers": {k: asdict(v) for k, v in self.papers.items()},
                 "validators": {k: asdict(v) for k, v in self.validators.items()},
                 "pending": self.pending}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".abruf-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, ensure_ascii=False, indent=1)
-        os.replace(temp, self.path)
+        write_whole(self.path, json.dumps(data, ensure_ascii=False, indent=1))

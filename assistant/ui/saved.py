@@ -11,10 +11,8 @@ that could see every one of its sources when it was frozen.
 """
 
 import json
-import os
 import re
 import secrets
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer.models import Answer, answer_from_json
+from assistant.files import write_whole
 from assistant.ui.render import Turn
 
 _ID = re.compile(r"[A-Za-z0-9_-]{22}")  # secrets.token_urlsafe(16): nothing else is a file name
@@ -90,11 +89,8 @@ class SavedStore:
             raise ValueError(f"invalid id {item_id!r}")
         with self._lock:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            handle, temp = tempfile.mkstemp(dir=folder, prefix=".neu-")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(data, out, ensure_ascii=False)
-            os.chmod(temp, 0o600)
-            os.replace(temp, folder / f"{item_id}.json")
+            write_whole(folder / f"{item_id}.json", json.dumps(data, ensure_ascii=False),
+                        private=True)
 
     def _read(self, folder: Path, item_id: str) -> dict[str, Any] | None:
         if not item_id or not _ID.fullmatch(item_id):
