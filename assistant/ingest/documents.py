@@ -6,12 +6,11 @@ content fails here, inside the worker, and becomes that file's reason.
 
 import json
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from assistant.german.analysis import GermanAnalyzer
 from assistant.ingest.chunking import chunk_pages
 from assistant.ingest.loaders import ReadLimits, load_document
-from assistant.ingest.metadata import extract_metadata, read_sidecar
+from assistant.ingest.metadata import extract_metadata
 from assistant.ingest.scan import FoundFile, printable, sidecar_of
 from assistant.records import ChunkRecord, chunk_id
 
@@ -29,13 +28,8 @@ class ReadRequest:
 def read_file(request: ReadRequest) -> list[ChunkRecord]:
     found = request.file
     doc = load_document(found.path, request.limits)
-    sidecar = sidecar_of(found.path)
-    meta = extract_metadata(doc.text, doc.title or printable(found.path.stem), doc.fields,
-                            sidecar)
-    # The title the file itself carries (a Word title, an HTML <title>) beats one guessed from
-    # the text, but not one a sidecar states (e.g. the paper's name from the council system).
-    if doc.title and "title" not in doc.fields and not _states_title(sidecar):
-        meta.title = doc.title
+    meta = extract_metadata(doc.text, printable(found.path.stem), doc.fields,
+                            sidecar_of(found.path), file_title=doc.title or "")
     chunks = chunk_pages(doc.pages, request.target_words, request.max_words)
     records = [
         ChunkRecord(
@@ -53,6 +47,3 @@ def read_file(request: ReadRequest) -> list[ChunkRecord]:
         json.dumps(asdict(record), ensure_ascii=False).encode("utf-8")  # as the index writes it
     return records
 
-
-def _states_title(sidecar: Path | None) -> bool:
-    return sidecar is not None and bool({"title", "titel"} & read_sidecar(sidecar).keys())

@@ -70,10 +70,12 @@ class DocMeta:
 
 
 def extract_metadata(text: str, fallback_title: str, stated: dict[str, str] | None = None,
-                     sidecar: Path | None = None) -> DocMeta:
-    """Metadata from the text; fields the document states (front matter) or a sidecar win."""
+                     sidecar: Path | None = None, file_title: str = "") -> DocMeta:
+    """Metadata from the text; fields the document states (front matter) or a sidecar win.
+    ``file_title``, the title the file carries (a Word title, an HTML <title>), beats one guessed
+    from the text, but not one stated (e.g. the paper's name from the council system)."""
     meta = DocMeta(
-        title=guess_title(text) or fallback_title,
+        title=file_title or guess_title(text) or fallback_title,
         date=find_document_date(text),
         body=find_body(text),
         doc_type=find_doc_type(text),
