@@ -102,6 +102,25 @@ class ChatPage:
         self.page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')",
                                     timeout=10_000)
 
+    def open_tab(self, name: str) -> None:
+        """Open a tab as a user would: on a phone Gradio moves the tabs that do not fit into its
+        "…" menu, and it rearranges them once the page load has shown the role's tabs."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        for _ in range(5):
+            try:
+                tab = self.page.get_by_role("tab", name=name)
+                if tab.is_visible():
+                    tab.click(timeout=3000)
+                else:
+                    self.page.locator(".overflow-menu > button").click(timeout=3000)
+                    self.page.locator(".overflow-dropdown button", has_text=name).click(
+                        timeout=3000)
+                return
+            except PlaywrightTimeout:
+                continue  # the tabs were being rearranged: look again
+        raise AssertionError(f"Reiter „{name}“ ließ sich nicht öffnen")
+
     def choose(self, label: str, option: str) -> None:
         self.page.get_by_label(label).click()
         self.page.get_by_role("option", name=option, exact=True).click()

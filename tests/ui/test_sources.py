@@ -194,7 +194,7 @@ def test_the_question_field_is_on_the_first_screen(chat: ChatPage, screenshot_di
 
 
 def test_the_documents_tab_shows_how_a_document_was_cut(chat: ChatPage) -> None:
-    chat.page.get_by_role("tab", name="Dokumente").click()
+    chat.open_tab("Dokumente")
     link = chat.page.locator("#dokumente").get_by_role("link", name="Text und Passagen").first
     link.wait_for(state="attached", timeout=30_000)  # the rows arrive with the page load
     href = link.get_attribute("href")
